@@ -1,0 +1,66 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+/** An error the client can act on: its status and JSON body are what the client sees. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: FieldProblem[],
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string): HttpError => new HttpError(404, 'not_found', `${what} not found`);
+
+export function validationError(error: z.ZodError, prefix?: string): HttpError {
+  const fields = error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+    problem: issue.message,
+  }));
+  const summary = fields.map((field) => `${field.field}: ${field.problem}`).join('; ');
+  return new HttpError(400, 'validation_failed', `invalid request: ${summary}`, fields);
+}
+
+export const unknownRoute: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+};
+
+/** Every error becomes JSON; internals are logged, never returned. */
+export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+  const known = toHttpError(error);
+  if (known) {
+    res.status(known.status).json({
+      error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) },
+    });
+    return;
+  }
+  console.error('unhandled API error', error);
+  res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+};
+
+/** Errors raised by body-parser carry a status and a type. */
+function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  const { status, type } = (error ?? {}) as { status?: number; type?: string };
+  if (type === 'entity.parse.failed') {
+    return new HttpError(400, 'invalid_json', 'request body is not valid JSON', [
+      { field: '(body)', problem: 'is not valid JSON' },
+    ]);
+  }
+  if (type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'request body is too large');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new HttpError(415, 'unsupported_encoding', 'request body encoding is not supported');
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new HttpError(status, 'bad_request', 'bad request');
+  }
+  return undefined;
+}

@@ -1,0 +1,20 @@
+import { Router } from 'express';
+import { hashApiKey, newTenantApiKey } from '../../auth/api-keys';
+import { newTenantId } from '../../ids';
+import { tenantCreateSchema } from '../../schemas/tenant';
+import type { TenantStore } from '../../store/tenant-store';
+import { parse } from '../validate';
+
+export function tenantRoutes(store: TenantStore): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const { name } = parse(tenantCreateSchema, req.body);
+    const id = newTenantId();
+    const apiKey = newTenantApiKey(id);
+    const createdAt = new Date().toISOString();
+    await store.create({ id, name, api_key_hash: hashApiKey(apiKey), created_at: createdAt });
+    // The key is shown here once; only its hash is kept.
+    res.status(201).json({ id, name, api_key: apiKey, created_at: createdAt });
+  });
+  return router;
+}

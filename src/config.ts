@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { TASK_QUEUE } from '../workflows/contract';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const envSchema = z.object({
+  SIGNAL_PUSH_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
+  SIGNAL_PUSH_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  SIGNAL_PUSH_DATA_DIR: z.string().default('.signal-push'),
+  SIGNAL_PUSH_OPERATOR_KEY: optionalString.pipe(z.string().min(32).optional()),
+  SIGNAL_PUSH_SIGNATURE_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/)
+    .default('X-PQ-Signature'),
+  SIGNAL_PUSH_USER_AGENT: z.string().default('signal-push/0.1 (+https://github.com/signal-push)'),
+  /** Multiplies every retry delay; tests set it low so schedules play out in seconds. */
+  SIGNAL_PUSH_RETRY_DELAY_SCALE: z.coerce.number().positive().max(1).default(1),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+});
+
+export interface Config {
+  role: 'all' | 'api' | 'worker';
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  host: string;
+  port: number;
+  dataDir: string;
+  operatorKey: string | undefined;
+  signatureHeader: string;
+  userAgent: string;
+  retryDelayScale: number;
+  temporal: {
+    /** `undefined` means: start and use the embedded dev server. */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    tls: { certPath?: string; keyPath?: string; caPath?: string } | undefined;
+    apiKey: string | undefined;
+    cliPath: string | undefined;
+    devPort: number;
+    uiPort: number;
+  };
+}
+
+/** Reads the environment once; a bad value stops start-up with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const tls =
+    e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH
+      ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH }
+      : undefined;
+  return Object.freeze({
+    role: e.SIGNAL_PUSH_ROLE,
+    logLevel: e.SIGNAL_PUSH_LOG_LEVEL,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: path.resolve(e.SIGNAL_PUSH_DATA_DIR),
+    operatorKey: e.SIGNAL_PUSH_OPERATOR_KEY,
+    signatureHeader: e.SIGNAL_PUSH_SIGNATURE_HEADER,
+    userAgent: e.SIGNAL_PUSH_USER_AGENT,
+    retryDelayScale: e.SIGNAL_PUSH_RETRY_DELAY_SCALE,
+    temporal: Object.freeze({
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls,
+      apiKey: e.TEMPORAL_API_KEY,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    }),
+  });
+}

@@ -1,0 +1,41 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from './config';
+import { startService } from './service';
+
+/** `npm start`: the whole service, on the embedded dev server unless TEMPORAL_ADDRESS is set. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
+  const service = await startService(config);
+  const lines = [
+    `signal-push is running (${config.role})`,
+    `  Temporal:        ${service.temporalAddress}${service.devServer ? ' (embedded dev server)' : ''}`,
+    service.webUiUrl ? `  Temporal Web UI: ${service.webUiUrl}` : undefined,
+    service.apiUrl ? `  API:             ${service.apiUrl}` : undefined,
+    service.operatorKey.file
+      ? `  Operator key:    ${service.operatorKey.file}${service.operatorKey.created ? ' (new)' : ''}`
+      : '  Operator key:    from SIGNAL_PUSH_OPERATOR_KEY',
+  ];
+  console.log(lines.filter(Boolean).join('\n'));
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`signal-push failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

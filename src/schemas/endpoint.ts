@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { CLASSIFICATIONS, SIGNAL_TYPES } from './signal';
+
+/** PQ Intel allows a 30 s timeout at most; shorter ones are for impatient receivers (and tests). */
+export const MAX_TIMEOUT_SECONDS = 30;
+
+const endpointUrl = z
+  .url({ protocol: /^https?$/, message: 'must be an http or https URL' })
+  .max(2048)
+  .refine((value) => {
+    const url = new URL(value);
+    return url.username === '' && url.password === '';
+  }, 'must not carry credentials; use the signing secret instead');
+
+const filtersSchema = z.strictObject({
+  signal_types: z.array(z.enum(SIGNAL_TYPES)).max(SIGNAL_TYPES.length).default([]),
+  icp_profile_names: z.array(z.string().min(1).max(200)).max(100).default([]),
+  classifications: z.array(z.enum(CLASSIFICATIONS)).max(CLASSIFICATIONS.length).default([]),
+  min_icp_score: z.number().int().min(0).max(100).nullable().default(null),
+});
+
+/** PQ Intel's retry panel: 1–10 retries, 30–600 s apart, exponential by default. */
+const retryPolicySchema = z.strictObject({
+  max_retries: z.number().int().min(1).max(10),
+  interval_seconds: z.number().int().min(30).max(600),
+  backoff: z.enum(['exponential', 'fixed']).default('exponential'),
+});
+
+export const endpointCreateSchema = z.strictObject({
+  url: endpointUrl,
+  label: z.string().trim().min(1).max(200).optional(),
+  enabled: z.boolean().default(true),
+  secret: z.string().min(16).max(256).optional(),
+  filters: filtersSchema.default({ signal_types: [], icp_profile_names: [], classifications: [], min_icp_score: null }),
+  retry_policy: retryPolicySchema.nullable().default(null),
+  timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(MAX_TIMEOUT_SECONDS),
+});
+
+export const endpointPatchSchema = z
+  .strictObject({
+    url: endpointUrl,
+    label: z.string().trim().min(1).max(200),
+    enabled: z.boolean(),
+    filters: filtersSchema,
+    retry_policy: retryPolicySchema.nullable(),
+    timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS),
+  })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
+
+export type EndpointCreate = z.infer<typeof endpointCreateSchema>;
+export type EndpointPatchBody = z.infer<typeof endpointPatchSchema>;

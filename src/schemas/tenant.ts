@@ -1,0 +1,5 @@
+import { z } from 'zod';
+
+export const tenantCreateSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+});

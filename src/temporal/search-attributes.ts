@@ -1,0 +1,24 @@
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { searchAttributes } from '../../workflows/contract';
+
+const INDEXED_TYPES = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+} as const;
+
+/** Registers the custom search attributes the service writes; safe to run on every start. */
+export async function registerSearchAttributes(client: Client, namespace: string): Promise<void> {
+  const { operatorService } = client.connection;
+  const existing = await operatorService.listSearchAttributes({ namespace });
+  const missing = Object.values(searchAttributes).filter(
+    (key) => !(key.name in (existing.customAttributes ?? {})),
+  );
+  if (missing.length === 0) return;
+  await operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(
+      missing.map((key) => [key.name, INDEXED_TYPES[key.type as keyof typeof INDEXED_TYPES]]),
+    ),
+  });
+}

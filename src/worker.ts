@@ -1,0 +1,28 @@
+import type { NativeConnection } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import { Agent } from 'undici';
+import { createActivities } from '../activities';
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  userAgent: string;
+  /** A pre-built workflow bundle (tests build one for all files); else workflows are bundled here. */
+  workflowBundlePath?: string;
+}
+
+/** One connection pool per worker process, shared by every delivery to the same origin. */
+export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; close(): Promise<void> }> {
+  const dispatcher = new Agent({ connect: { timeout: 10_000 }, keepAliveTimeout: 10_000 });
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities({ dispatcher, userAgent: options.userAgent }),
+  });
+  return { worker, close: () => dispatcher.close() };
+}

@@ -1,0 +1,52 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  ENDPOINT_NOT_FOUND,
+  createEndpointUpdate,
+  deleteEndpointUpdate,
+  endpointsQuery,
+  patchEndpointUpdate,
+  tenantQuery,
+} from './contract';
+import type { EndpointRecord, TenantState } from './contract';
+
+/**
+ * A tenant and its endpoints, kept as the state of one long-lived workflow: Temporal is the only
+ * store signal-push has, and updates run one at a time here, so concurrent API writes never race.
+ */
+export async function tenantWorkflow(state: TenantState): Promise<void> {
+  const { tenant, endpoints } = state;
+
+  const existing = (id: string): EndpointRecord => {
+    const endpoint = endpoints[id];
+    if (!endpoint) throw ApplicationFailure.create({ type: ENDPOINT_NOT_FOUND, message: 'endpoint not found' });
+    return endpoint;
+  };
+
+  setHandler(tenantQuery, () => tenant);
+  setHandler(endpointsQuery, () => Object.values(endpoints));
+  setHandler(createEndpointUpdate, ({ endpoint }) => {
+    endpoints[endpoint.id] = endpoint;
+    return endpoint;
+  });
+  setHandler(patchEndpointUpdate, ({ id, patch, updatedAt }) => {
+    const updated = { ...existing(id), ...patch, updated_at: updatedAt };
+    endpoints[id] = updated;
+    return updated;
+  });
+  setHandler(deleteEndpointUpdate, ({ id }) => {
+    existing(id);
+    delete endpoints[id];
+  });
+
+  // Keep the history bounded: hand the state to a fresh run when the server suggests it.
+  await condition(() => workflowInfo().continueAsNewSuggested);
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof tenantWorkflow>({ tenant, endpoints });
+}
