@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { loadConfig } from '../../src/config';
+import type { Service } from '../../src/service';
+import { startService } from '../../src/service';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface Api {
+  request<T = any>(method: string, path: string, options?: { key?: string; body?: unknown; raw?: string }): Promise<ApiResponse<T>>;
+}
+
+export interface Stack {
+  service: Service;
+  api: Api;
+  operatorKey: string;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real service (worker and API) against the run's Temporal dev server, on a task queue of its
+ * own so test files never see each other's work. Retry delays are scaled down by `retryDelayScale`.
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const operatorKey = `spo_test_${randomBytes(24).toString('hex')}`;
+  const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'signal-push-test-'));
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    PORT: '0',
+    SIGNAL_PUSH_OPERATOR_KEY: operatorKey,
+    SIGNAL_PUSH_DATA_DIR: dataDir,
+    SIGNAL_PUSH_RETRY_DELAY_SCALE: '0.01',
+    ...env,
+  });
+  const service = await startService(config, { workflowBundlePath: inject('workflowBundlePath') });
+  const api = apiClient(service.apiUrl!);
+  return {
+    service,
+    api,
+    operatorKey,
+    taskQueue,
+    async stop() {
+      await service.stop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function apiClient(baseUrl: string): Api {
+  return {
+    async request(method, urlPath, options = {}) {
+      const headers: Record<string, string> = {};
+      if (options.key) headers.authorization = `Bearer ${options.key}`;
+      let body: string | undefined;
+      if (options.raw !== undefined || options.body !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = options.raw ?? JSON.stringify(options.body);
+      }
+      const response = await fetch(`${baseUrl}${urlPath}`, { method, headers, body });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    },
+  };
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
