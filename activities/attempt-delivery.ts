@@ -7,6 +7,8 @@ import { signHex } from './sign';
 
 /** How much of a receiver's answer is kept in the delivery log. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
+/** Must stay well under the workflow's heartbeat timeout for attempts. */
+export const HEARTBEAT_INTERVAL_MS = 1000;
 
 export interface AttemptInput {
   deliveryId: string;
@@ -36,8 +38,12 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
     [endpoint.signatureHeader.toLowerCase()]: signHex(endpoint.secret, body),
   };
 
+  const context = Context.current();
   const timeout = AbortSignal.timeout(endpoint.timeoutMs);
-  const signal = AbortSignal.any([timeout, Context.current().cancellationSignal]);
+  const signal = AbortSignal.any([timeout, context.cancellationSignal]);
+  // Only a slow receiver makes us heartbeat: it lets Temporal notice a lost worker in seconds,
+  // not after the whole timeout, and delivers cancellation to a request in flight.
+  const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
   const startedAt = new Date();
   const started = performance.now();
   const latency = (): number => Math.round(performance.now() - started);
@@ -71,6 +77,8 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
       error_kind: classifyError(error, timeout.aborted),
       response_body: '',
     };
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 

@@ -67,7 +67,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const e = parsed.data;
   const tls =
     e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH
-      ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH }
+      ? {
+          certPath: e.TEMPORAL_TLS_CERT_PATH,
+          keyPath: e.TEMPORAL_TLS_KEY_PATH,
+          caPath: e.TEMPORAL_TLS_CA_PATH,
+        }
       : undefined;
   return Object.freeze({
     role: e.SIGNAL_PUSH_ROLE,

@@ -12,9 +12,9 @@ async function main(): Promise<void> {
     `  Temporal:        ${service.temporalAddress}${service.devServer ? ' (embedded dev server)' : ''}`,
     service.webUiUrl ? `  Temporal Web UI: ${service.webUiUrl}` : undefined,
     service.apiUrl ? `  API:             ${service.apiUrl}` : undefined,
-    service.operatorKey.file
+    service.operatorKey?.file
       ? `  Operator key:    ${service.operatorKey.file}${service.operatorKey.created ? ' (new)' : ''}`
-      : '  Operator key:    from SIGNAL_PUSH_OPERATOR_KEY',
+      : service.operatorKey && '  Operator key:    from SIGNAL_PUSH_OPERATOR_KEY',
   ];
   console.log(lines.filter(Boolean).join('\n'));
 

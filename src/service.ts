@@ -18,7 +18,8 @@ export interface Service {
   apiUrl: string | undefined;
   temporalAddress: string;
   webUiUrl: string | undefined;
-  operatorKey: OperatorKey;
+  /** Only where the API runs; workers need no key. */
+  operatorKey: OperatorKey | undefined;
   devServer: DevServer | undefined;
   stop(): Promise<void>;
 }
@@ -63,7 +64,9 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
   try {
     connections = await connectTemporal(temporal, address, runsWorker);
     await registerSearchAttributes(connections.client, temporal.namespace);
-    const operatorKey = await loadOrCreateOperatorKey(config.operatorKey, config.dataDir);
+    const operatorKey = runsApi
+      ? await loadOrCreateOperatorKey(config.operatorKey, config.dataDir)
+      : undefined;
 
     if (runsWorker) {
       worker = await createWorker({
@@ -77,7 +80,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     }
 
     let apiUrl: string | undefined;
-    if (runsApi) {
+    if (operatorKey) {
       const app = createApp({
         client: connections.client,
         store: new TenantStore(connections.client, temporal.taskQueue),

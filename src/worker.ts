@@ -13,7 +13,9 @@ export interface WorkerOptions {
 }
 
 /** One connection pool per worker process, shared by every delivery to the same origin. */
-export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; close(): Promise<void> }> {
+export async function createWorker(
+  options: WorkerOptions,
+): Promise<{ worker: Worker; close(): Promise<void> }> {
   const dispatcher = new Agent({ connect: { timeout: 10_000 }, keepAliveTimeout: 10_000 });
   const worker = await Worker.create({
     connection: options.connection,

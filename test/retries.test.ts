@@ -32,7 +32,9 @@ async function deliverOnce(body: Record<string, unknown>) {
 }
 
 test('a 500 followed by a 200 is retried and delivered exactly once', async () => {
-  const target = await receiver((request) => (request.n === 1 ? { status: 500, body: 'boom' } : { status: 200 }));
+  const target = await receiver((request) =>
+    request.n === 1 ? { status: 500, body: 'boom' } : { status: 200 },
+  );
   const { delivery } = await deliverOnce({ url: target.url });
   expect(delivery.status).toBe('delivered');
   expect(delivery.attempts.map((a: any) => [a.http_status, a.error_kind])).toEqual([
@@ -51,7 +53,9 @@ test('a 302 is not followed and counts as a failed attempt', async () => {
   const { delivery } = await deliverOnce({ url: target.url });
   expect(delivery.status).toBe('failed');
   expect(delivery.attempts).toHaveLength(4);
-  expect(delivery.attempts.every((a: any) => a.error_kind === 'redirect' && a.http_status === 302)).toBe(true);
+  expect(delivery.attempts.every((a: any) => a.error_kind === 'redirect' && a.http_status === 302)).toBe(
+    true,
+  );
   expect(elsewhere.requests).toHaveLength(0);
 });
 

@@ -12,7 +12,9 @@ test('exponential backoff doubles the interval on each retry', () => {
 });
 
 test('fixed backoff repeats the interval', () => {
-  expect(retryScheduleSeconds({ max_retries: 3, interval_seconds: 45, backoff: 'fixed' })).toEqual([45, 45, 45]);
+  expect(retryScheduleSeconds({ max_retries: 3, interval_seconds: 45, backoff: 'fixed' })).toEqual([
+    45, 45, 45,
+  ]);
 });
 
 test('ten exponential retries at 600 s are capped at a day each', () => {

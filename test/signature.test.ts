@@ -17,20 +17,29 @@ test("a receiver written from PQ Intel's reference code verifies the signature o
   const secret = 'pq-secret-0123456789abcdef';
   const seen: Array<{ parsedOk: boolean; rawOk: boolean }> = [];
   const app = express();
-  app.post('/pq-webhooks', express.json({ verify: (req, _res, buf) => ((req as any).rawBody = buf) }), (req, res) => {
-    const signature = req.get('X-PQ-Signature');
-    const parsed = crypto.createHmac('sha256', secret).update(JSON.stringify(req.body)).digest('hex');
-    const raw = crypto.createHmac('sha256', secret).update((req as any).rawBody).digest('hex');
-    seen.push({ parsedOk: parsed === signature, rawOk: raw === signature });
-    res.status(200).send('OK');
-  });
+  app.post(
+    '/pq-webhooks',
+    express.json({ verify: (req, _res, buf) => ((req as any).rawBody = buf) }),
+    (req, res) => {
+      const signature = req.get('X-PQ-Signature');
+      const parsed = crypto.createHmac('sha256', secret).update(JSON.stringify(req.body)).digest('hex');
+      const raw = crypto
+        .createHmac('sha256', secret)
+        .update((req as any).rawBody)
+        .digest('hex');
+      seen.push({ parsedOk: parsed === signature, rawOk: raw === signature });
+      res.status(200).send('OK');
+    },
+  );
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   try {
     const tenant = await createTenant(stack);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/pq-webhooks`;
     await createEndpoint(stack, tenant, { url, secret });
-    const { deliveries } = await sendSignal(stack, tenant, { excerpt: 'Ünïcødé “quotes” </script> \u2028 emoji 🚀' });
+    const { deliveries } = await sendSignal(stack, tenant, {
+      excerpt: 'Ünïcødé “quotes” </script> \u2028 emoji 🚀',
+    });
     const delivery = await settledDelivery(stack, tenant, deliveries[0]!.delivery_id);
     expect(delivery.status).toBe('delivered');
     expect(seen).toEqual([{ parsedOk: true, rawOk: true }]);

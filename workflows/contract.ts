@@ -22,14 +22,7 @@ export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed';
 
 /** How an attempt failed; `null` on success. */
 export type AttemptErrorKind =
-  | 'timeout'
-  | 'connection_refused'
-  | 'connection_error'
-  | 'dns'
-  | 'tls'
-  | 'redirect'
-  | 'non_2xx'
-  | 'internal';
+  'timeout' | 'connection_refused' | 'connection_error' | 'dns' | 'tls' | 'redirect' | 'non_2xx' | 'internal';
 
 export interface AttemptRecord {
   attempt: number;
@@ -139,7 +132,9 @@ export const DELIVERY_FAILED = 'DeliveryFailed';
 
 export const tenantQuery = defineQuery<TenantRecord>('tenantQuery');
 export const endpointsQuery = defineQuery<EndpointRecord[]>('endpointsQuery');
-export const createEndpointUpdate = defineUpdate<EndpointRecord, [CreateEndpointInput]>('createEndpointUpdate');
+export const createEndpointUpdate = defineUpdate<EndpointRecord, [CreateEndpointInput]>(
+  'createEndpointUpdate',
+);
 export const patchEndpointUpdate = defineUpdate<EndpointRecord, [PatchEndpointInput]>('patchEndpointUpdate');
 export const deleteEndpointUpdate = defineUpdate<void, [DeleteEndpointInput]>('deleteEndpointUpdate');
 

@@ -19,6 +19,8 @@ const ACTIVITY_MARGIN_MS = 5_000;
 export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryResult> {
   const { attemptDelivery } = proxyActivities<ReturnType<typeof createActivities>>({
     startToCloseTimeout: input.endpoint.timeoutMs + ACTIVITY_MARGIN_MS,
+    // A worker lost mid-attempt stops heartbeating; the attempt is then redone within seconds.
+    heartbeatTimeout: '5s',
     // These retries cover only a worker lost mid-attempt; HTTP failures come back as results.
     retry: { initialInterval: '1s', maximumAttempts: 5 },
   });
@@ -91,4 +93,3 @@ async function runAttempt(attempt: number, run: () => Promise<AttemptRecord>): P
     };
   }
 }
-

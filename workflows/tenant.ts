@@ -25,7 +25,8 @@ export async function tenantWorkflow(state: TenantState): Promise<void> {
 
   const existing = (id: string): EndpointRecord => {
     const endpoint = endpoints[id];
-    if (!endpoint) throw ApplicationFailure.create({ type: ENDPOINT_NOT_FOUND, message: 'endpoint not found' });
+    if (!endpoint)
+      throw ApplicationFailure.create({ type: ENDPOINT_NOT_FOUND, message: 'endpoint not found' });
     return endpoint;
   };
 

@@ -3,7 +3,7 @@ import express from 'express';
 import type { DeliverySettings } from '../deliveries/start-deliveries';
 import type { TenantStore } from '../store/tenant-store';
 import { requireOperator, requireTenant } from './auth';
-import { errorHandler, unknownRoute } from './errors';
+import { errorHandler, requireJsonBody, unknownRoute } from './errors';
 import { deliveryRoutes } from './routes/deliveries';
 import { endpointRoutes } from './routes/endpoints';
 import { signalRoutes } from './routes/signals';
@@ -21,6 +21,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requireJsonBody);
   app.use(express.json({ limit: '512kb', strict: true }));
 
   app.get('/healthz', (_req, res) => {

@@ -33,6 +33,17 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
+/** A body that is not JSON would otherwise reach the handlers as "missing": say what is wrong. */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    next(new HttpError(415, 'unsupported_media_type', 'request body must be application/json'));
+    return;
+  }
+  next();
+};
+
 /** Every error becomes JSON; internals are logged, never returned. */
 export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
   const known = toHttpError(error);

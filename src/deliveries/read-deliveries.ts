@@ -23,7 +23,7 @@ export interface DeliveryDetail extends DeliverySummary {
 
 const DELIVERY_TYPE = 'deliveryWorkflow';
 
-function summarize(info: Omit<WorkflowExecutionInfo, "raw">): DeliverySummary {
+function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): DeliverySummary {
   const attributes = info.typedSearchAttributes;
   return {
     id: info.workflowId,
@@ -73,7 +73,11 @@ export async function getDelivery(
   if (info.type !== DELIVERY_TYPE || info.typedSearchAttributes.get(searchAttributes.tenantId) !== tenantId) {
     return undefined;
   }
-  const state = await readState(info, () => handle.result(), () => handle.query(deliveryStateQuery));
+  const state = await readState(
+    info,
+    () => handle.result(),
+    () => handle.query(deliveryStateQuery),
+  );
   return {
     ...summarize(info),
     status: state.status,
@@ -85,7 +89,7 @@ export async function getDelivery(
 
 /** A finished delivery's state is its result (or its failure's details); a running one answers a query. */
 async function readState(
-  info: Omit<WorkflowExecutionInfo, "raw">,
+  info: Omit<WorkflowExecutionInfo, 'raw'>,
   result: () => Promise<unknown>,
   query: () => Promise<DeliveryState>,
 ): Promise<DeliveryState> {

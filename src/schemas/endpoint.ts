@@ -31,7 +31,12 @@ export const endpointCreateSchema = z.strictObject({
   label: z.string().trim().min(1).max(200).optional(),
   enabled: z.boolean().default(true),
   secret: z.string().min(16).max(256).optional(),
-  filters: filtersSchema.default({ signal_types: [], icp_profile_names: [], classifications: [], min_icp_score: null }),
+  filters: filtersSchema.default({
+    signal_types: [],
+    icp_profile_names: [],
+    classifications: [],
+    min_icp_score: null,
+  }),
   retry_policy: retryPolicySchema.nullable().default(null),
   timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(MAX_TIMEOUT_SECONDS),
 });

@@ -54,7 +54,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const ready = waitForPort(options.port, 60_000);
-  const outcome = await Promise.race([ready.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
+  const outcome = await Promise.race([
+    ready.then(() => 'ready' as const),
+    exited.then(() => 'exited' as const),
+  ]);
   if (outcome === 'exited') {
     throw new Error(`temporal dev server exited during start-up: ${stderr.trim() || 'no output'}`);
   }

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { isGrpcServiceError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { searchAttributes } from '../../workflows/contract';
 
@@ -6,6 +7,8 @@ const INDEXED_TYPES = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
 } as const;
+
+const GRPC_ALREADY_EXISTS = 6;
 
 /** Registers the custom search attributes the service writes; safe to run on every start. */
 export async function registerSearchAttributes(client: Client, namespace: string): Promise<void> {
@@ -15,10 +18,15 @@ export async function registerSearchAttributes(client: Client, namespace: string
     (key) => !(key.name in (existing.customAttributes ?? {})),
   );
   if (missing.length === 0) return;
-  await operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(
-      missing.map((key) => [key.name, INDEXED_TYPES[key.type as keyof typeof INDEXED_TYPES]]),
-    ),
-  });
+  try {
+    await operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(
+        missing.map((key) => [key.name, INDEXED_TYPES[key.type as keyof typeof INDEXED_TYPES]]),
+      ),
+    });
+  } catch (error) {
+    // The API and every worker register at start; losing that race to another process is fine.
+    if (!isGrpcServiceError(error) || error.code !== GRPC_ALREADY_EXISTS) throw error;
+  }
 }

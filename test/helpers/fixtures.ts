@@ -39,7 +39,8 @@ export interface TestTenant {
 
 export async function createTenant(stack: Stack, name = 'Acme'): Promise<TestTenant> {
   const res = await stack.api.request('POST', '/v1/tenants', { key: stack.operatorKey, body: { name } });
-  if (res.status !== 201) throw new Error(`tenant creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`tenant creation failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id, key: res.body.api_key };
 }
 
@@ -49,7 +50,8 @@ export async function createEndpoint(
   body: Record<string, unknown>,
 ): Promise<{ id: string; secret: string }> {
   const res = await stack.api.request('POST', '/v1/endpoints', { key: tenant.key, body });
-  if (res.status !== 201) throw new Error(`endpoint creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`endpoint creation failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id, secret: res.body.secret };
 }
 
@@ -59,7 +61,10 @@ export async function sendSignal(stack: Stack, tenant: TestTenant, overrides: Re
     body: { tenant_id: tenant.id, ...sampleSignal(overrides) },
   });
   if (res.status !== 202) throw new Error(`signal intake failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { signal_id: string; deliveries: Array<{ endpoint_id: string; delivery_id: string; duplicate: boolean }> };
+  return res.body as {
+    signal_id: string;
+    deliveries: Array<{ endpoint_id: string; delivery_id: string; duplicate: boolean }>;
+  };
 }
 
 /** Waits until the delivery has ended (delivered or failed) and returns its log entry. */
@@ -68,7 +73,8 @@ export async function settledDelivery(stack: Stack, tenant: TestTenant, delivery
   for (;;) {
     const res = await stack.api.request('GET', `/v1/deliveries/${deliveryId}`, { key: tenant.key });
     if (res.status === 200 && ['delivered', 'failed'].includes(res.body.status)) return res.body;
-    if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} did not settle: ${JSON.stringify(res.body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`delivery ${deliveryId} did not settle: ${JSON.stringify(res.body)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -28,7 +28,9 @@ export interface Receiver {
 }
 
 /** A real HTTP receiver on loopback that records every request and answers as `reply` says. */
-export async function startReceiver(reply: (request: ReceivedRequest) => Reply = () => ({})): Promise<Receiver> {
+export async function startReceiver(
+  reply: (request: ReceivedRequest) => Reply = () => ({}),
+): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const waiters: Array<() => void> = [];
   const server: Server = http.createServer((req, res) => {

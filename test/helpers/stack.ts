@@ -14,7 +14,11 @@ export interface ApiResponse<T = any> {
 }
 
 export interface Api {
-  request<T = any>(method: string, path: string, options?: { key?: string; body?: unknown; raw?: string }): Promise<ApiResponse<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; raw?: string },
+  ): Promise<ApiResponse<T>>;
 }
 
 export interface Stack {
@@ -68,13 +72,20 @@ export function apiClient(baseUrl: string): Api {
       }
       const response = await fetch(`${baseUrl}${urlPath}`, { method, headers, body });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
     },
   };
 }
 
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -1,0 +1,43 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { inject } from 'vitest';
+
+export interface WorkerChild {
+  kill(): Promise<void>;
+}
+
+/** Starts a worker process on the given task queue and resolves once it polls. */
+export async function startWorkerChild(
+  taskQueue: string,
+  env: Record<string, string> = {},
+): Promise<WorkerChild> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'worker-process.ts')],
+    {
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+        SIGNAL_PUSH_RETRY_DELAY_SCALE: '0.01',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('worker ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker process exited with ${code}`)));
+  });
+  return {
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
