@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { NotifierConfig } from '../activities/notify-endpoint-event';
 import { TASK_QUEUE } from '../workflows/contract';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -22,6 +23,15 @@ const envSchema = z.object({
   SIGNAL_PUSH_USER_AGENT: z.string().default('signal-push/0.1 (+https://github.com/signal-push)'),
   /** Multiplies every retry delay; tests set it low so schedules play out in seconds. */
   SIGNAL_PUSH_RETRY_DELAY_SCALE: z.coerce.number().positive().max(1).default(1),
+  /** How long a dead letter waits for a replay before it expires (PQ Intel: 7 days). */
+  SIGNAL_PUSH_DEAD_LETTER_RETENTION_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(7 * 24 * 60 * 60),
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+  SMTP_FROM: z.string().default('signal-push <no-reply@localhost>'),
+  SIGNAL_PUSH_OPS_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  SIGNAL_PUSH_OPS_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16).optional()),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
@@ -32,6 +42,9 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+}).refine((env) => !env.SIGNAL_PUSH_OPS_WEBHOOK_URL || env.SIGNAL_PUSH_OPS_WEBHOOK_SECRET, {
+  path: ['SIGNAL_PUSH_OPS_WEBHOOK_SECRET'],
+  message: 'is required when SIGNAL_PUSH_OPS_WEBHOOK_URL is set (operational events are signed)',
 });
 
 export interface Config {
@@ -44,6 +57,8 @@ export interface Config {
   signatureHeader: string;
   userAgent: string;
   retryDelayScale: number;
+  deadLetterRetentionMs: number;
+  notifications: NotifierConfig;
   temporal: {
     /** `undefined` means: start and use the embedded dev server. */
     address: string | undefined;
@@ -83,6 +98,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     signatureHeader: e.SIGNAL_PUSH_SIGNATURE_HEADER,
     userAgent: e.SIGNAL_PUSH_USER_AGENT,
     retryDelayScale: e.SIGNAL_PUSH_RETRY_DELAY_SCALE,
+    deadLetterRetentionMs: e.SIGNAL_PUSH_DEAD_LETTER_RETENTION_SECONDS * 1000,
+    notifications: Object.freeze({
+      smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+      opsWebhook: e.SIGNAL_PUSH_OPS_WEBHOOK_URL
+        ? { url: e.SIGNAL_PUSH_OPS_WEBHOOK_URL, secret: e.SIGNAL_PUSH_OPS_WEBHOOK_SECRET! }
+        : undefined,
+    }),
     temporal: Object.freeze({
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
