@@ -9,43 +9,45 @@ const optionalString = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
-const envSchema = z.object({
-  SIGNAL_PUSH_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
-  SIGNAL_PUSH_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
-  HOST: z.string().default('127.0.0.1'),
-  PORT: port.default(3000),
-  SIGNAL_PUSH_DATA_DIR: z.string().default('.signal-push'),
-  SIGNAL_PUSH_OPERATOR_KEY: optionalString.pipe(z.string().min(32).optional()),
-  SIGNAL_PUSH_SIGNATURE_HEADER: z
-    .string()
-    .regex(/^[A-Za-z0-9-]+$/)
-    .default('X-PQ-Signature'),
-  SIGNAL_PUSH_USER_AGENT: z.string().default('signal-push/0.1 (+https://github.com/signal-push)'),
-  /** Multiplies every retry delay; tests set it low so schedules play out in seconds. */
-  SIGNAL_PUSH_RETRY_DELAY_SCALE: z.coerce.number().positive().max(1).default(1),
-  /** How long a dead letter waits for a replay before it expires (PQ Intel: 7 days). */
-  SIGNAL_PUSH_DEAD_LETTER_RETENTION_SECONDS: z.coerce
-    .number()
-    .positive()
-    .default(7 * 24 * 60 * 60),
-  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
-  SMTP_FROM: z.string().default('signal-push <no-reply@localhost>'),
-  SIGNAL_PUSH_OPS_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  SIGNAL_PUSH_OPS_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16).optional()),
-  TEMPORAL_ADDRESS: optionalString,
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
-  TEMPORAL_TLS_CERT_PATH: optionalString,
-  TEMPORAL_TLS_KEY_PATH: optionalString,
-  TEMPORAL_TLS_CA_PATH: optionalString,
-  TEMPORAL_API_KEY: optionalString,
-  TEMPORAL_CLI_PATH: optionalString,
-  TEMPORAL_DEV_PORT: port.default(7233),
-  TEMPORAL_UI_PORT: port.default(8233),
-}).refine((env) => !env.SIGNAL_PUSH_OPS_WEBHOOK_URL || env.SIGNAL_PUSH_OPS_WEBHOOK_SECRET, {
-  path: ['SIGNAL_PUSH_OPS_WEBHOOK_SECRET'],
-  message: 'is required when SIGNAL_PUSH_OPS_WEBHOOK_URL is set (operational events are signed)',
-});
+const envSchema = z
+  .object({
+    SIGNAL_PUSH_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
+    SIGNAL_PUSH_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: port.default(3000),
+    SIGNAL_PUSH_DATA_DIR: z.string().default('.signal-push'),
+    SIGNAL_PUSH_OPERATOR_KEY: optionalString.pipe(z.string().min(32).optional()),
+    SIGNAL_PUSH_SIGNATURE_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .default('X-PQ-Signature'),
+    SIGNAL_PUSH_USER_AGENT: z.string().default('signal-push/0.1 (+https://github.com/signal-push)'),
+    /** Multiplies every retry delay; tests set it low so schedules play out in seconds. */
+    SIGNAL_PUSH_RETRY_DELAY_SCALE: z.coerce.number().positive().max(1).default(1),
+    /** How long a dead letter waits for a replay before it expires (PQ Intel: 7 days). */
+    SIGNAL_PUSH_DEAD_LETTER_RETENTION_SECONDS: z.coerce
+      .number()
+      .positive()
+      .default(7 * 24 * 60 * 60),
+    SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+    SMTP_FROM: z.string().default('signal-push <no-reply@localhost>'),
+    SIGNAL_PUSH_OPS_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    SIGNAL_PUSH_OPS_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16).optional()),
+    TEMPORAL_ADDRESS: optionalString,
+    TEMPORAL_NAMESPACE: z.string().default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
+    TEMPORAL_TLS_CERT_PATH: optionalString,
+    TEMPORAL_TLS_KEY_PATH: optionalString,
+    TEMPORAL_TLS_CA_PATH: optionalString,
+    TEMPORAL_API_KEY: optionalString,
+    TEMPORAL_CLI_PATH: optionalString,
+    TEMPORAL_DEV_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+  })
+  .refine((env) => !env.SIGNAL_PUSH_OPS_WEBHOOK_URL || env.SIGNAL_PUSH_OPS_WEBHOOK_SECRET, {
+    path: ['SIGNAL_PUSH_OPS_WEBHOOK_SECRET'],
+    message: 'is required when SIGNAL_PUSH_OPS_WEBHOOK_URL is set (operational events are signed)',
+  });
 
 export interface Config {
   role: 'all' | 'api' | 'worker';

@@ -5,6 +5,7 @@ import { hashApiKey } from './auth/api-keys';
 import type { OperatorKey } from './auth/operator-key';
 import { loadOrCreateOperatorKey } from './auth/operator-key';
 import type { Config } from './config';
+import { EndpointHealthClient } from './store/endpoint-health';
 import { TenantStore } from './store/tenant-store';
 import type { TemporalConnections } from './temporal/connect';
 import { connectTemporal } from './temporal/connect';
@@ -64,6 +65,12 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
   try {
     connections = await connectTemporal(temporal, address, runsWorker);
     await registerSearchAttributes(connections.client, temporal.namespace);
+    const store = new TenantStore(connections.client, temporal.taskQueue);
+    const plan = {
+      signatureHeader: config.signatureHeader,
+      retryDelayScale: config.retryDelayScale,
+      deadLetterRetentionMs: config.deadLetterRetentionMs,
+    };
     const operatorKey = runsApi
       ? await loadOrCreateOperatorKey(config.operatorKey, config.dataDir)
       : undefined;
@@ -74,6 +81,9 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
         userAgent: config.userAgent,
+        store,
+        plan,
+        notifications: config.notifications,
         workflowBundlePath: options.workflowBundlePath,
       });
       workerRun = worker.worker.run();
@@ -83,13 +93,10 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     if (operatorKey) {
       const app = createApp({
         client: connections.client,
-        store: new TenantStore(connections.client, temporal.taskQueue),
+        store,
+        health: new EndpointHealthClient(connections.client, temporal.taskQueue),
         operatorKeyHash: hashApiKey(operatorKey.key),
-        delivery: {
-          taskQueue: temporal.taskQueue,
-          signatureHeader: config.signatureHeader,
-          retryDelayScale: config.retryDelayScale,
-        },
+        delivery: { taskQueue: temporal.taskQueue, ...plan },
       });
       server = await new Promise<Server>((resolve, reject) => {
         const listening = app.listen(config.port, config.host, () => resolve(listening));

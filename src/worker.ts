@@ -1,13 +1,19 @@
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { Agent } from 'undici';
+import type { NotifierConfig } from '../activities/notify-endpoint-event';
 import { createActivities } from '../activities';
+import type { PlanSettings } from './deliveries/delivery-plan';
+import type { TenantStore } from './store/tenant-store';
 
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   userAgent: string;
+  store: TenantStore;
+  plan: PlanSettings;
+  notifications: NotifierConfig;
   /** A pre-built workflow bundle (tests build one for all files); else workflows are bundled here. */
   workflowBundlePath?: string;
 }
@@ -24,7 +30,13 @@ export async function createWorker(
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({ dispatcher, userAgent: options.userAgent }),
+    activities: createActivities({
+      dispatcher,
+      userAgent: options.userAgent,
+      store: options.store,
+      plan: options.plan,
+      notifications: options.notifications,
+    }),
   });
   return { worker, close: () => dispatcher.close() };
 }

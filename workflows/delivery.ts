@@ -1,67 +1,170 @@
 import {
   ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { DELIVERY_FAILED, deliveryStateQuery, searchAttributes } from './contract';
-import type { AttemptRecord, DeliveryInput, DeliveryResult, DeliveryState, DeliveryStatus } from './contract';
+import {
+  DELIVERY_FAILED,
+  deliveryOutcomeSignal,
+  deliveryStateQuery,
+  endpointHealthWorkflowId,
+  holdAnswerSignal,
+  holdCheckSignal,
+  replaySignal,
+  searchAttributes,
+} from './contract';
+import type {
+  AttemptRecord,
+  DeliveryInput,
+  DeliveryPlan,
+  DeliveryResult,
+  DeliveryState,
+  DeliveryStatus,
+  HoldAnswer,
+} from './contract';
 
 /** Headroom over the endpoint's own timeout, for connecting and reading the bounded body. */
 const ACTIVITY_MARGIN_MS = 5_000;
+const GONE = 410;
+
+const { loadDeliveryPlan } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30s',
+});
 
 /**
- * Delivers one signal to one endpoint: one activity per attempt, durable timers between them, so a
- * worker crash neither loses the delivery nor restarts its schedule.
+ * Delivers one signal to one endpoint: one activity per attempt and durable timers between them, so
+ * a worker crash neither loses the delivery nor restarts its schedule. When every attempt fails it
+ * ends as failed, or with the dead-letter queue on waits for a replay until its retention runs out.
  */
 export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryResult> {
-  const { attemptDelivery } = proxyActivities<ReturnType<typeof createActivities>>({
-    startToCloseTimeout: input.endpoint.timeoutMs + ACTIVITY_MARGIN_MS,
-    // A worker lost mid-attempt stops heartbeating; the attempt is then redone within seconds.
-    heartbeatTimeout: '5s',
-    // These retries cover only a worker lost mid-attempt; HTTP failures come back as results.
-    retry: { initialInterval: '1s', maximumAttempts: 5 },
-  });
-
   const state: DeliveryState = {
     deliveryId: input.deliveryId,
     status: 'pending',
     attempts: [],
     nextAttemptAt: null,
+    deadLetteredAt: null,
+    expiresAt: null,
+    replays: 0,
   };
+  let replayRequested = false;
+  let holdAnswer: HoldAnswer | undefined;
+  // Whether the endpoint's health workflow must hear of a success (it only does while failing).
+  let reportSuccess = input.endpointTroubled;
   setHandler(deliveryStateQuery, () => state);
+  setHandler(replaySignal, () => {
+    if (state.status === 'dead_lettered') replayRequested = true;
+  });
+  setHandler(holdAnswerSignal, (answer) => {
+    holdAnswer = answer;
+  });
 
   const setStatus = (status: DeliveryStatus): void => {
     state.status = status;
     upsertSearchAttributes([
       { key: searchAttributes.deliveryStatus, value: status },
       { key: searchAttributes.deliveryAttempts, value: state.attempts.length },
+      {
+        key: searchAttributes.deadLetteredAt,
+        value: state.deadLetteredAt ? new Date(state.deadLetteredAt) : null,
+      },
     ]);
   };
+  const health = getExternalWorkflowHandle(endpointHealthWorkflowId(input.plan.endpoint.id));
 
-  const totalAttempts = input.retryDelaysMs.length + 1;
-  for (let attempt = 1; attempt <= totalAttempts; attempt++) {
-    const record = await runAttempt(attempt, () =>
-      attemptDelivery({
-        deliveryId: input.deliveryId,
-        attempt,
-        endpoint: input.endpoint,
-        payload: input.payload,
-      }),
-    );
-    state.attempts.push(record);
-    if (record.error_kind === null) {
+  /** Asks the endpoint's health workflow whether to go on; while it is paused, waits (held). */
+  const waitUntilEndpointTakes = async (gone: boolean): Promise<'go' | 'endpoint_deleted'> => {
+    holdAnswer = undefined;
+    try {
+      await health.signal(holdCheckSignal, { deliveryId: input.deliveryId, gone });
+    } catch {
+      return 'go'; // no health workflow (an endpoint older than health tracking): nothing can hold it
+    }
+    await condition(() => holdAnswer !== undefined);
+    if (!holdAnswer!.proceed) {
+      setStatus('held');
+      await condition(() => holdAnswer!.proceed);
+    }
+    if (holdAnswer!.consecutiveFailures > 0) reportSuccess = true;
+    return holdAnswer!.endpointDeleted ? 'endpoint_deleted' : 'go';
+  };
+
+  /** One round of attempts on the plan's schedule; true when one of them was delivered. */
+  const runRound = async (plan: DeliveryPlan, askFirst: boolean): Promise<boolean> => {
+    const { attemptDelivery } = proxyActivities<ReturnType<typeof createActivities>>({
+      startToCloseTimeout: plan.endpoint.timeoutMs + ACTIVITY_MARGIN_MS,
+      // A worker lost mid-attempt stops heartbeating; the attempt is then redone within seconds.
+      heartbeatTimeout: '5s',
+      // These retries cover only a worker lost mid-attempt; HTTP failures come back as results.
+      retry: { initialInterval: '1s', maximumAttempts: 5 },
+    });
+    for (let round = 0; round <= plan.retryDelaysMs.length; round++) {
+      if (round > 0 || askFirst) {
+        if ((await waitUntilEndpointTakes(false)) === 'endpoint_deleted') return false;
+        if (state.status === 'held') setStatus('retrying');
+      }
+      const attempt = state.attempts.length + 1;
+      const record = await runAttempt(attempt, () =>
+        attemptDelivery({
+          deliveryId: input.deliveryId,
+          attempt,
+          endpoint: plan.endpoint,
+          payload: input.payload,
+        }),
+      );
+      state.attempts.push(record);
+      if (record.error_kind === null) return true;
+      if (record.http_status === GONE) {
+        // The receiver says the endpoint is gone for good: pause it at once and hold this delivery,
+        // which tries again from the same point of its schedule once someone resumes the endpoint.
+        if ((await waitUntilEndpointTakes(true)) === 'endpoint_deleted') return false;
+        setStatus('retrying');
+        round--;
+        continue;
+      }
+      const delayMs = plan.retryDelaysMs[round];
+      if (delayMs === undefined) break;
+      state.nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
+      setStatus('retrying');
+      await sleep(delayMs);
+      state.nextAttemptAt = null;
+    }
+    return false;
+  };
+
+  let plan = input.plan;
+  let askFirst = input.endpointTroubled;
+  for (;;) {
+    const delivered = await runRound(plan, askFirst);
+    if (delivered) {
+      if (reportSuccess) await reportOutcome(health, input.deliveryId, true);
+      state.deadLetteredAt = null;
+      state.expiresAt = null;
       setStatus('delivered');
       return state;
     }
-    const delayMs = input.retryDelaysMs[attempt - 1];
-    if (delayMs === undefined) break;
-    state.nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
+    await reportOutcome(health, input.deliveryId, false);
+    if (!plan.deadLetterQueue) break;
+
+    state.deadLetteredAt = new Date().toISOString();
+    state.expiresAt = new Date(Date.now() + plan.deadLetterRetentionMs).toISOString();
+    setStatus('dead_lettered');
+    if (!(await condition(() => replayRequested, plan.deadLetterRetentionMs))) {
+      state.expiresAt = null;
+      setStatus('expired');
+      return state;
+    }
+    replayRequested = false;
+    state.replays += 1;
     setStatus('retrying');
-    await sleep(delayMs);
-    state.nextAttemptAt = null;
+    const current = await loadDeliveryPlan({ tenantId: input.tenantId, endpointId: plan.endpoint.id });
+    if (!current) break; // the endpoint was deleted
+    plan = current;
+    askFirst = true;
   }
 
   setStatus('failed');
@@ -75,6 +178,14 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
     })`,
     details: [state],
   });
+}
+
+async function reportOutcome(
+  health: ReturnType<typeof getExternalWorkflowHandle>,
+  deliveryId: string,
+  delivered: boolean,
+): Promise<void> {
+  await health.signal(deliveryOutcomeSignal, { deliveryId, delivered }).catch(() => undefined);
 }
 
 /** An attempt whose activity could not run at all still counts, so the schedule moves on. */

@@ -1,2 +1,3 @@
 export { deliveryWorkflow } from './delivery';
+export { endpointHealthWorkflow } from './endpoint-health';
 export { tenantWorkflow } from './tenant';

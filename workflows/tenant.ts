@@ -12,6 +12,7 @@ import {
   deleteEndpointUpdate,
   endpointsQuery,
   patchEndpointUpdate,
+  setEndpointHealthUpdate,
   tenantQuery,
 } from './contract';
 import type { EndpointRecord, TenantState } from './contract';
@@ -44,6 +45,10 @@ export async function tenantWorkflow(state: TenantState): Promise<void> {
   setHandler(deleteEndpointUpdate, ({ id }) => {
     existing(id);
     delete endpoints[id];
+  });
+  setHandler(setEndpointHealthUpdate, ({ id, health }) => {
+    const endpoint = endpoints[id];
+    if (endpoint) endpoints[id] = { ...endpoint, health };
   });
 
   // Keep the history bounded: hand the state to a fresh run when the server suggests it.

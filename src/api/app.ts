@@ -1,10 +1,11 @@
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { DeliverySettings } from '../deliveries/start-deliveries';
+import type { EndpointHealthClient } from '../store/endpoint-health';
 import type { TenantStore } from '../store/tenant-store';
 import { requireOperator, requireTenant } from './auth';
 import { errorHandler, requireJsonBody, unknownRoute } from './errors';
-import { deliveryRoutes } from './routes/deliveries';
+import { deadLetterRoutes, deliveryRoutes } from './routes/deliveries';
 import { endpointRoutes } from './routes/endpoints';
 import { signalRoutes } from './routes/signals';
 import { tenantRoutes } from './routes/tenants';
@@ -12,6 +13,7 @@ import { tenantRoutes } from './routes/tenants';
 export interface AppDeps {
   client: Client;
   store: TenantStore;
+  health: EndpointHealthClient;
   operatorKeyHash: string;
   delivery: DeliverySettings;
 }
@@ -31,8 +33,9 @@ export function createApp(deps: AppDeps): express.Express {
   const tenant = requireTenant(deps.store);
   app.use('/v1/tenants', operator, tenantRoutes(deps.store));
   app.use('/v1/signals', operator, signalRoutes(deps.store, deps.client, deps.delivery));
-  app.use('/v1/endpoints', tenant, endpointRoutes(deps.store));
+  app.use('/v1/endpoints', tenant, endpointRoutes(deps.store, deps.health, deps.client));
   app.use('/v1/deliveries', tenant, deliveryRoutes(deps.client));
+  app.use('/v1/dead-letters', tenant, deadLetterRoutes(deps.client));
 
   app.use(unknownRoute);
   app.use(errorHandler);

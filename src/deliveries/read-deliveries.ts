@@ -1,7 +1,12 @@
 import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { DELIVERY_FAILED, deliveryStateQuery, searchAttributes } from '../../workflows/contract';
+import {
+  DELIVERY_FAILED,
+  deliveryStateQuery,
+  replaySignal,
+  searchAttributes,
+} from '../../workflows/contract';
 import type { AttemptRecord, DeliveryState } from '../../workflows/contract';
 import type { DeliveryListQuery } from '../schemas/deliveries';
 
@@ -12,6 +17,7 @@ export interface DeliverySummary {
   signal_type: string | undefined;
   status: string | undefined;
   attempt_count: number;
+  dead_lettered_at: string | null;
   created_at: string;
   completed_at: string | null;
 }
@@ -19,6 +25,8 @@ export interface DeliverySummary {
 export interface DeliveryDetail extends DeliverySummary {
   attempts: AttemptRecord[];
   next_attempt_at: string | null;
+  expires_at: string | null;
+  replays: number;
 }
 
 const DELIVERY_TYPE = 'deliveryWorkflow';
@@ -32,6 +40,7 @@ function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): DeliverySummary {
     signal_type: attributes.get(searchAttributes.signalType),
     status: attributes.get(searchAttributes.deliveryStatus),
     attempt_count: attributes.get(searchAttributes.deliveryAttempts) ?? 0,
+    dead_lettered_at: attributes.get(searchAttributes.deadLetteredAt)?.toISOString() ?? null,
     created_at: info.startTime.toISOString(),
     completed_at: info.closeTime?.toISOString() ?? null,
   };
@@ -43,15 +52,40 @@ export async function listDeliveries(
   tenantId: string,
   filter: DeliveryListQuery,
 ): Promise<DeliverySummary[]> {
-  // Every interpolated value was validated against a strict pattern or enum before it got here.
-  const clauses = [`WorkflowType = '${DELIVERY_TYPE}'`, `TenantId = '${tenantId}'`];
+  const clauses: string[] = [];
   if (filter.endpoint_id) clauses.push(`EndpointId = '${filter.endpoint_id}'`);
   if (filter.signal_id) clauses.push(`SignalId = '${filter.signal_id}'`);
   if (filter.status) clauses.push(`DeliveryStatus = '${filter.status}'`);
+  return queryDeliveries(client, tenantId, clauses, filter.limit);
+}
+
+/** The tenant's dead letters, optionally of one endpoint and only those dead-lettered since a time. */
+export async function listDeadLetters(
+  client: Client,
+  tenantId: string,
+  filter: { endpoint_id?: string; since?: string; limit: number },
+): Promise<DeliverySummary[]> {
+  const clauses = [`DeliveryStatus = 'dead_lettered'`];
+  if (filter.endpoint_id) clauses.push(`EndpointId = '${filter.endpoint_id}'`);
+  if (filter.since) clauses.push(`DeadLetteredAt >= '${new Date(filter.since).toISOString()}'`);
+  return queryDeliveries(client, tenantId, clauses, filter.limit);
+}
+
+/**
+ * Every interpolated value was validated against a strict pattern, an enum or a date before it got
+ * here, so no caller can widen the query beyond its tenant.
+ */
+async function queryDeliveries(
+  client: Client,
+  tenantId: string,
+  clauses: string[],
+  limit: number,
+): Promise<DeliverySummary[]> {
+  const query = [`WorkflowType = '${DELIVERY_TYPE}'`, `TenantId = '${tenantId}'`, ...clauses].join(' AND ');
   const deliveries: DeliverySummary[] = [];
-  for await (const info of client.workflow.list({ query: clauses.join(' AND '), pageSize: filter.limit })) {
+  for await (const info of client.workflow.list({ query, pageSize: limit })) {
     deliveries.push(summarize(info));
-    if (deliveries.length >= filter.limit) break;
+    if (deliveries.length >= limit) break;
   }
   return deliveries;
 }
@@ -84,6 +118,9 @@ export async function getDelivery(
     attempt_count: state.attempts.length,
     attempts: state.attempts,
     next_attempt_at: state.nextAttemptAt,
+    dead_lettered_at: state.deadLetteredAt,
+    expires_at: state.expiresAt,
+    replays: state.replays,
   };
 }
 
@@ -105,4 +142,19 @@ async function readState(
     }
   }
   return query();
+}
+
+export type ReplayOutcome = 'replayed' | 'not_found' | 'not_dead_lettered';
+
+/** Asks a dead letter for a fresh round of attempts; only the tenant's own, only dead letters. */
+export async function replayDelivery(
+  client: Client,
+  tenantId: string,
+  deliveryId: string,
+): Promise<ReplayOutcome> {
+  const delivery = await getDelivery(client, tenantId, deliveryId);
+  if (!delivery) return 'not_found';
+  if (delivery.status !== 'dead_lettered') return 'not_dead_lettered';
+  await client.workflow.getHandle(deliveryId).signal(replaySignal);
+  return 'replayed';
 }

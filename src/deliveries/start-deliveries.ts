@@ -5,12 +5,11 @@ import { deliveryWorkflowId, searchAttributes } from '../../workflows/contract';
 import type { EndpointRecord } from '../../workflows/contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import type { Signal } from '../schemas/signal';
-import { retryScheduleSeconds } from './retry-schedule';
+import type { PlanSettings } from './delivery-plan';
+import { deliveryPlan } from './delivery-plan';
 
-export interface DeliverySettings {
+export interface DeliverySettings extends PlanSettings {
   taskQueue: string;
-  signatureHeader: string;
-  retryDelayScale: number;
 }
 
 export interface StartedDelivery {
@@ -35,9 +34,6 @@ export async function startDeliveries(
   return Promise.all(
     endpoints.map(async (endpoint) => {
       const deliveryId = deliveryWorkflowId(endpoint.id, signal.signal_id);
-      const retryDelaysMs = retryScheduleSeconds(endpoint.retry_policy).map((seconds) =>
-        Math.round(seconds * 1000 * settings.retryDelayScale),
-      );
       try {
         await client.workflow.start(deliveryWorkflow, {
           workflowId: deliveryId,
@@ -56,15 +52,9 @@ export async function startDeliveries(
               deliveryId,
               tenantId,
               signalId: signal.signal_id,
-              endpoint: {
-                id: endpoint.id,
-                url: endpoint.url,
-                secret: endpoint.secret,
-                signatureHeader: settings.signatureHeader,
-                timeoutMs: endpoint.timeout_seconds * 1000,
-              },
+              plan: deliveryPlan(endpoint, settings),
               payload: signal,
-              retryDelaysMs,
+              endpointTroubled: endpoint.health.paused !== null || endpoint.health.failing,
             },
           ],
         });

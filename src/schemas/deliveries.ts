@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { DELIVERY_STATUSES } from '../../workflows/contract';
 import { signalIdSchema } from './signal';
 
-export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed'] as const;
+const endpointIdSchema = z.string().regex(/^ep_[0-9a-f]{16}$/, 'must be an endpoint id (ep_…)');
 
 export const deliveryListQuerySchema = z.strictObject({
   endpoint_id: z
@@ -14,3 +15,11 @@ export const deliveryListQuerySchema = z.strictObject({
 });
 
 export type DeliveryListQuery = z.infer<typeof deliveryListQuerySchema>;
+
+export const deadLetterListQuerySchema = z.strictObject({
+  endpoint_id: endpointIdSchema.optional(),
+  since: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export type DeadLetterListQuery = z.infer<typeof deadLetterListQuerySchema>;

@@ -26,6 +26,10 @@ const retryPolicySchema = z.strictObject({
   backoff: z.enum(['exponential', 'fixed']).default('exponential'),
 });
 
+/** PQ Intel pauses after 20 consecutive failed deliveries; QuintaGo disables after 100. */
+export const DEFAULT_PAUSE_THRESHOLD = 20;
+const pauseThreshold = z.number().int().min(1).max(1000);
+
 export const endpointCreateSchema = z.strictObject({
   url: endpointUrl,
   label: z.string().trim().min(1).max(200).optional(),
@@ -39,6 +43,8 @@ export const endpointCreateSchema = z.strictObject({
   }),
   retry_policy: retryPolicySchema.nullable().default(null),
   timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(MAX_TIMEOUT_SECONDS),
+  pause_threshold: pauseThreshold.default(DEFAULT_PAUSE_THRESHOLD),
+  dead_letter_queue: z.boolean().default(false),
 });
 
 export const endpointPatchSchema = z
@@ -49,9 +55,15 @@ export const endpointPatchSchema = z
     filters: filtersSchema,
     retry_policy: retryPolicySchema.nullable(),
     timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS),
+    pause_threshold: pauseThreshold,
+    dead_letter_queue: z.boolean(),
   })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
 
 export type EndpointCreate = z.infer<typeof endpointCreateSchema>;
 export type EndpointPatchBody = z.infer<typeof endpointPatchSchema>;
+
+export const endpointReplaySchema = z.strictObject({
+  since: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+});

@@ -7,10 +7,16 @@ import {
   deleteEndpointUpdate,
   endpointsQuery,
   patchEndpointUpdate,
+  setEndpointHealthUpdate,
   tenantQuery,
   tenantWorkflowId,
 } from '../../workflows/contract';
-import type { EndpointPatch, EndpointRecord, TenantRecord } from '../../workflows/contract';
+import type {
+  EndpointHealthSummary,
+  EndpointPatch,
+  EndpointRecord,
+  TenantRecord,
+} from '../../workflows/contract';
 import { tenantWorkflow } from '../../workflows/tenant';
 
 /** Tenants and their endpoints, read and written through each tenant's workflow. */
@@ -65,6 +71,10 @@ export class TenantStore {
       return true;
     });
     return deleted ?? false;
+  }
+
+  async setEndpointHealth(tenantId: string, id: string, health: EndpointHealthSummary): Promise<void> {
+    await this.handle(tenantId).executeUpdate(setEndpointHealthUpdate, { args: [{ id, health }] });
   }
 
   private handle(tenantId: string) {

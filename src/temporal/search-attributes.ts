@@ -6,6 +6,7 @@ import { searchAttributes } from '../../workflows/contract';
 const INDEXED_TYPES = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 } as const;
 
 const GRPC_ALREADY_EXISTS = 6;

@@ -1,13 +1,24 @@
 import { Router } from 'express';
-import type { EndpointRecord } from '../../../workflows/contract';
+import type { EndpointHealthState, EndpointRecord } from '../../../workflows/contract';
 import { retryScheduleSeconds } from '../../deliveries/retry-schedule';
 import { newEndpointId, newSigningSecret } from '../../ids';
-import { endpointCreateSchema, endpointPatchSchema } from '../../schemas/endpoint';
+import type { Client } from '@temporalio/client';
+import { listDeadLetters, replayDelivery } from '../../deliveries/read-deliveries';
+import { endpointCreateSchema, endpointPatchSchema, endpointReplaySchema } from '../../schemas/endpoint';
+import type { EndpointHealthClient } from '../../store/endpoint-health';
 import type { TenantStore } from '../../store/tenant-store';
 import { tenantOf } from '../auth';
 import { notFound } from '../errors';
 import { parse } from '../validate';
 import { endpointIdParam } from './params';
+
+function healthView(state: EndpointHealthState) {
+  return {
+    paused: state.paused,
+    consecutive_failures: state.consecutiveFailures,
+    held_deliveries: state.heldDeliveryIds.length,
+  };
+}
 
 /** What a tenant sees of an endpoint: everything but the secret, of which only a hint is shown. */
 export function endpointView(endpoint: EndpointRecord) {
@@ -19,8 +30,16 @@ export function endpointView(endpoint: EndpointRecord) {
   };
 }
 
-export function endpointRoutes(store: TenantStore): Router {
+/** Bulk replays take at most this many dead letters per call; call again for the rest. */
+const MAX_BULK_REPLAY = 500;
+
+export function endpointRoutes(store: TenantStore, health: EndpointHealthClient, client: Client): Router {
   const router = Router();
+  const owned = async (tenantId: string, id: string | undefined) => {
+    const endpoint = await store.getEndpoint(tenantId, endpointIdParam(id));
+    if (!endpoint) throw notFound('endpoint');
+    return endpoint;
+  };
 
   router.post('/', async (req, res) => {
     const body = parse(endpointCreateSchema, req.body);
@@ -37,9 +56,13 @@ export function endpointRoutes(store: TenantStore): Router {
       filters: body.filters,
       retry_policy: body.retry_policy,
       timeout_seconds: body.timeout_seconds,
+      pause_threshold: body.pause_threshold,
+      dead_letter_queue: body.dead_letter_queue,
+      health: { paused: null, failing: false },
       created_at: now,
       updated_at: now,
     });
+    await health.start(endpoint);
     // The only answer that carries the secret in full.
     res.status(201).json({ ...endpointView(endpoint), secret: endpoint.secret });
   });
@@ -50,9 +73,13 @@ export function endpointRoutes(store: TenantStore): Router {
   });
 
   router.get('/:id', async (req, res) => {
-    const endpoint = await store.getEndpoint(tenantOf(res).id, endpointIdParam(req.params.id));
-    if (!endpoint) throw notFound('endpoint');
-    res.json(endpointView(endpoint));
+    const endpoint = await owned(tenantOf(res).id, req.params.id);
+    const state = await health.get(endpoint.id);
+    res.json({
+      ...endpointView(endpoint),
+      consecutive_failures: state?.consecutiveFailures ?? 0,
+      held_deliveries: state?.heldDeliveryIds.length ?? 0,
+    });
   });
 
   router.patch('/:id', async (req, res) => {
@@ -60,13 +87,43 @@ export function endpointRoutes(store: TenantStore): Router {
     const patch = parse(endpointPatchSchema, req.body);
     const endpoint = await store.patchEndpoint(tenantOf(res).id, id, patch);
     if (!endpoint) throw notFound('endpoint');
+    if (patch.pause_threshold !== undefined) await health.configure(id, patch.pause_threshold);
     res.json(endpointView(endpoint));
   });
 
   router.delete('/:id', async (req, res) => {
-    const deleted = await store.deleteEndpoint(tenantOf(res).id, endpointIdParam(req.params.id));
+    const id = endpointIdParam(req.params.id);
+    const deleted = await store.deleteEndpoint(tenantOf(res).id, id);
     if (!deleted) throw notFound('endpoint');
+    await health.retire(id);
     res.status(204).end();
+  });
+
+  router.post('/:id/pause', async (req, res) => {
+    const endpoint = await owned(tenantOf(res).id, req.params.id);
+    const state = await health.pause(endpoint.id, 'manual');
+    res.json(healthView(state));
+  });
+
+  router.post('/:id/resume', async (req, res) => {
+    const endpoint = await owned(tenantOf(res).id, req.params.id);
+    const state = await health.resume(endpoint.id);
+    res.json(healthView(state));
+  });
+
+  /** Replays every dead letter of the endpoint, or those dead-lettered since a time. */
+  router.post('/:id/replay', async (req, res) => {
+    const tenantId = tenantOf(res).id;
+    const endpoint = await owned(tenantId, req.params.id);
+    const { since } = parse(endpointReplaySchema, req.body ?? {});
+    const deadLetters = await listDeadLetters(client, tenantId, {
+      endpoint_id: endpoint.id,
+      since,
+      limit: MAX_BULK_REPLAY,
+    });
+    const outcomes = await Promise.all(deadLetters.map((d) => replayDelivery(client, tenantId, d.id)));
+    const replayed = deadLetters.filter((_, i) => outcomes[i] === 'replayed').map((d) => d.id);
+    res.status(202).json({ replayed: replayed.length, delivery_ids: replayed });
   });
 
   return router;

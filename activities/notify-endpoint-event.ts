@@ -1,0 +1,167 @@
+import { asyncLocalStorage } from '@temporalio/activity';
+import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import type { Dispatcher } from 'undici';
+import { request } from 'undici';
+import { signHex } from './sign';
+
+/** Where pause/resume notices go; either channel may be left unconfigured. */
+export interface NotifierConfig {
+  /** e.g. `smtp://user:pass@127.0.0.1:2525`. */
+  smtp: { url: string; from: string } | undefined;
+  opsWebhook: { url: string; secret: string } | undefined;
+}
+
+/** An endpoint was paused or resumed. Carries no URL, secret or payload, so it is safe to send out. */
+export interface EndpointEvent {
+  /** Unique per event (e.g. `evt_<hex>`), made by the caller; lets receivers drop retried copies. */
+  id: string;
+  type: 'endpoint.paused' | 'endpoint.resumed';
+  /** ISO 8601. */
+  occurred_at: string;
+  tenant_id: string;
+  endpoint_id: string;
+  endpoint_label: string;
+  /** `null` for `endpoint.resumed`. */
+  reason: 'failure_streak' | 'gone' | 'manual' | null;
+  consecutive_failures: number;
+  threshold: number;
+}
+
+/** What the notifier needs from the worker. */
+export interface NotifierDeps {
+  config: NotifierConfig;
+  /** Shared undici Agent. */
+  dispatcher: Dispatcher;
+  userAgent: string;
+  /** The tenant owner's e-mail, or undefined when the tenant has none. */
+  ownerEmail(tenantId: string): Promise<string | undefined>;
+}
+
+/** Which channels actually carried the event. */
+export interface NotifyResult {
+  emailed: boolean;
+  posted: boolean;
+}
+
+const TIMEOUT_MS = 10_000;
+const transports = new WeakMap<NotifierDeps, Transporter>();
+
+/**
+ * Tells the tenant's owner (e-mail) and the operator (signed ops webhook) that an endpoint was paused
+ * or resumed. Both channels are always tried; if either fails this throws afterwards so Temporal
+ * retries the activity. A retry may repeat the channel that succeeded: both carry the event id.
+ */
+export async function notifyEndpointEvent(deps: NotifierDeps, event: EndpointEvent): Promise<NotifyResult> {
+  const [mail, post] = await Promise.allSettled([sendMail(deps, event), postOpsEvent(deps, event)]);
+  const failures: string[] = [];
+  if (mail.status === 'rejected') failures.push(`e-mail (${describe(mail.reason)})`);
+  if (post.status === 'rejected') failures.push(`ops webhook (${describe(post.reason)})`);
+  if (failures.length > 0) throw new Error(`${event.type} ${event.id} not notified: ${failures.join(', ')}`);
+  return {
+    emailed: mail.status === 'fulfilled' && mail.value,
+    posted: post.status === 'fulfilled' && post.value,
+  };
+}
+
+async function sendMail(deps: NotifierDeps, event: EndpointEvent): Promise<boolean> {
+  const smtp = deps.config.smtp;
+  if (!smtp) return false;
+  const to = await deps.ownerEmail(event.tenant_id);
+  if (!to) return false;
+  let transport = transports.get(deps);
+  if (!transport) {
+    transport = nodemailer.createTransport({
+      url: smtp.url,
+      connectionTimeout: TIMEOUT_MS,
+      greetingTimeout: TIMEOUT_MS,
+      socketTimeout: TIMEOUT_MS,
+    });
+    transports.set(deps, transport);
+  }
+  await transport.sendMail({
+    from: smtp.from,
+    to,
+    subject: subjectOf(event),
+    text: bodyOf(event),
+    headers: { 'X-Signal-Push-Event-Id': event.id },
+  });
+  return true;
+}
+
+async function postOpsEvent(deps: NotifierDeps, event: EndpointEvent): Promise<boolean> {
+  const ops = deps.config.opsWebhook;
+  if (!ops) return false;
+  const body = Buffer.from(JSON.stringify(event));
+  const timeout = AbortSignal.timeout(TIMEOUT_MS);
+  // Outside a worker (tests, scripts) there is no activity to cancel.
+  const cancelled = asyncLocalStorage.getStore()?.cancellationSignal;
+  const res = await request(ops.url, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': deps.userAgent,
+      'x-signal-push-event-id': event.id,
+      'x-signal-push-signature': signHex(ops.secret, body),
+    },
+    signal: cancelled ? AbortSignal.any([timeout, cancelled]) : timeout,
+    dispatcher: deps.dispatcher,
+  });
+  await res.body.dump();
+  if (res.statusCode < 200 || res.statusCode > 299) throw new Error(`HTTP ${res.statusCode}`);
+  return true;
+}
+
+/** Names a failure by status or error code only: SMTP and undici messages can echo addresses or URLs. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
+  if (typeof code === 'string') return typeof responseCode === 'number' ? `${code} ${responseCode}` : code;
+  if (/^HTTP \d{3}$/.test(error.message)) return error.message;
+  return error.name;
+}
+
+const PAUSE_REASONS = {
+  failure_streak: 'too many consecutive failed deliveries',
+  gone: 'the receiver answered 410 Gone, saying it no longer wants these deliveries',
+  manual: 'paused by an operator',
+} as const;
+
+function subjectOf(event: EndpointEvent): string {
+  const endpoint = `[signal-push] Endpoint "${event.endpoint_label}"`;
+  if (event.type === 'endpoint.resumed') return `${endpoint} resumed`;
+  if (event.reason === 'failure_streak') {
+    return `${endpoint} paused: ${event.consecutive_failures} consecutive failed deliveries`;
+  }
+  if (event.reason === 'gone') return `${endpoint} paused: the receiver answered 410 Gone`;
+  return `${endpoint} paused by an operator`;
+}
+
+function bodyOf(event: EndpointEvent): string {
+  const resumed = event.type === 'endpoint.resumed';
+  return [
+    resumed
+      ? `Your signal-push endpoint "${event.endpoint_label}" has been resumed.`
+      : `Your signal-push endpoint "${event.endpoint_label}" has been paused: nothing is being sent to it.`,
+    '',
+    `Endpoint id:          ${event.endpoint_id}`,
+    `Endpoint label:       ${event.endpoint_label}`,
+    ...(event.reason ? [`Reason:               ${PAUSE_REASONS[event.reason]}`] : []),
+    `Consecutive failures: ${event.consecutive_failures} (pause threshold: ${event.threshold})`,
+    `Time:                 ${event.occurred_at}`,
+    '',
+    ...(resumed
+      ? ['Deliveries held while it was paused are being released to it now, along with new ones.']
+      : [
+          'While it is paused, new and pending deliveries are held, not dropped; they are released when',
+          'the endpoint is resumed. Once the receiver is fixed, resume it with the tenant API key:',
+          '',
+          `  POST /v1/endpoints/${event.endpoint_id}/resume`,
+          '  Authorization: Bearer <tenant API key>',
+        ]),
+    '',
+    `Event id: ${event.id}`,
+    '',
+  ].join('\n');
+}

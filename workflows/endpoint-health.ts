@@ -1,0 +1,154 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import {
+  configureHealthSignal,
+  deliveryOutcomeSignal,
+  endpointHealthQuery,
+  holdAnswerSignal,
+  holdCheckSignal,
+  pauseUpdate,
+  resumeUpdate,
+  retireSignal,
+} from './contract';
+import type { EndpointHealthInput, EndpointHealthState, HoldAnswer, PauseReason } from './contract';
+
+const { publishEndpointHealth, sendEndpointEvent } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m' },
+});
+
+/**
+ * The consecutive-failure streak of one endpoint across all its deliveries, and its pause switch.
+ * Deliveries report only what changes it (a final failure; a success while the endpoint is failing)
+ * and ask before retrying, so a healthy endpoint's deliveries never touch this workflow.
+ */
+export async function endpointHealthWorkflow(input: EndpointHealthInput): Promise<void> {
+  const state: EndpointHealthState = {
+    consecutiveFailures: 0,
+    paused: null,
+    heldDeliveryIds: [],
+    retired: false,
+    ...input,
+  };
+  // Side effects queue up here and run in order in the main loop, so handlers stay synchronous.
+  const effects: Array<() => Promise<unknown>> = [];
+  let mirrored = JSON.stringify(summary(state));
+
+  const mirrorIfChanged = () => {
+    const health = summary(state);
+    if (JSON.stringify(health) === mirrored) return;
+    mirrored = JSON.stringify(health);
+    effects.push(() =>
+      publishEndpointHealth({ tenantId: state.tenantId, endpointId: state.endpointId, health }),
+    );
+  };
+  const answer = (deliveryId: string, reply: HoldAnswer) => {
+    // A delivery that has ended meanwhile cannot be signalled; nothing waits for it then.
+    effects.push(() =>
+      getExternalWorkflowHandle(deliveryId)
+        .signal(holdAnswerSignal, reply)
+        .catch(() => undefined),
+    );
+  };
+  const notify = (type: 'endpoint.paused' | 'endpoint.resumed') => {
+    const event = {
+      id: `evt_${uuid4().replace(/-/g, '')}`,
+      type,
+      occurred_at: new Date().toISOString(),
+      tenant_id: state.tenantId,
+      endpoint_id: state.endpointId,
+      reason: state.paused?.reason ?? null,
+      consecutive_failures: state.consecutiveFailures,
+      threshold: state.threshold,
+    };
+    effects.push(() => sendEndpointEvent(event));
+  };
+  const pause = (reason: PauseReason) => {
+    if (state.paused) return;
+    state.paused = { reason, at: new Date().toISOString() };
+    mirrorIfChanged();
+    notify('endpoint.paused');
+  };
+  const release = (endpointDeleted: boolean) => {
+    for (const id of state.heldDeliveryIds.splice(0)) {
+      answer(id, { proceed: true, endpointDeleted, consecutiveFailures: state.consecutiveFailures });
+    }
+  };
+
+  setHandler(endpointHealthQuery, () => state);
+  setHandler(deliveryOutcomeSignal, ({ delivered }) => {
+    state.consecutiveFailures = delivered ? 0 : state.consecutiveFailures + 1;
+    if (state.consecutiveFailures >= state.threshold) pause('failure_streak');
+    mirrorIfChanged();
+  });
+  setHandler(holdCheckSignal, ({ deliveryId, gone }) => {
+    if (gone) pause('gone');
+    if (state.retired) {
+      answer(deliveryId, {
+        proceed: true,
+        endpointDeleted: true,
+        consecutiveFailures: state.consecutiveFailures,
+      });
+      return;
+    }
+    if (state.paused) {
+      if (!state.heldDeliveryIds.includes(deliveryId)) state.heldDeliveryIds.push(deliveryId);
+      answer(deliveryId, {
+        proceed: false,
+        endpointDeleted: false,
+        consecutiveFailures: state.consecutiveFailures,
+      });
+      return;
+    }
+    answer(deliveryId, {
+      proceed: true,
+      endpointDeleted: false,
+      consecutiveFailures: state.consecutiveFailures,
+    });
+  });
+  setHandler(configureHealthSignal, ({ threshold }) => {
+    state.threshold = threshold;
+  });
+  setHandler(retireSignal, () => {
+    state.retired = true;
+    release(true);
+  });
+  setHandler(pauseUpdate, ({ reason }) => {
+    pause(reason);
+    return state;
+  });
+  setHandler(resumeUpdate, () => {
+    if (!state.paused) return state;
+    state.paused = null;
+    state.consecutiveFailures = 0;
+    release(false);
+    mirrorIfChanged();
+    notify('endpoint.resumed');
+    return state;
+  });
+
+  for (;;) {
+    await condition(() => effects.length > 0 || state.retired || workflowInfo().continueAsNewSuggested);
+    while (effects.length > 0) await effects.shift()!();
+    if (state.retired) {
+      await condition(allHandlersFinished);
+      if (effects.length === 0) return;
+    } else if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      if (effects.length === 0) await continueAsNew<typeof endpointHealthWorkflow>(state);
+    }
+  }
+}
+
+function summary(state: EndpointHealthState) {
+  return { paused: state.paused, failing: state.consecutiveFailures > 0 };
+}
