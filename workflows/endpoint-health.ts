@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  log,
   proxyActivities,
   setHandler,
   uuid4,
@@ -21,9 +22,15 @@ import {
 } from './contract';
 import type { EndpointHealthInput, EndpointHealthState, HoldAnswer, PauseReason } from './contract';
 
-const { publishEndpointHealth, sendEndpointEvent } = proxyActivities<ReturnType<typeof createActivities>>({
+const { publishEndpointHealth } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m' },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+// A mail server that is down must not hold up pausing or releasing: notices go on their own, and
+// give up after about two hours of retrying.
+const { sendEndpointEvent } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 20 },
 });
 
 /**
@@ -41,6 +48,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
   };
   // Side effects queue up here and run in order in the main loop, so handlers stay synchronous.
   const effects: Array<() => Promise<unknown>> = [];
+  let noticesInFlight = 0;
   let mirrored = JSON.stringify(summary(state));
 
   const mirrorIfChanged = () => {
@@ -70,7 +78,10 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
       consecutive_failures: state.consecutiveFailures,
       threshold: state.threshold,
     };
-    effects.push(() => sendEndpointEvent(event));
+    noticesInFlight += 1;
+    void sendEndpointEvent(event)
+      .catch((error: unknown) => log.warn('endpoint event not delivered', { type, error: String(error) }))
+      .finally(() => (noticesInFlight -= 1));
   };
   const pause = (reason: PauseReason) => {
     if (state.paused) return;
@@ -139,11 +150,12 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
   for (;;) {
     await condition(() => effects.length > 0 || state.retired || workflowInfo().continueAsNewSuggested);
     while (effects.length > 0) await effects.shift()!();
+    const idle = () => allHandlersFinished() && noticesInFlight === 0;
     if (state.retired) {
-      await condition(allHandlersFinished);
+      await condition(idle);
       if (effects.length === 0) return;
     } else if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
+      await condition(idle);
       if (effects.length === 0) await continueAsNew<typeof endpointHealthWorkflow>(state);
     }
   }
