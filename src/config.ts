@@ -33,6 +33,30 @@ const envSchema = z
     SMTP_FROM: z.string().default('signal-push <no-reply@localhost>'),
     SIGNAL_PUSH_OPS_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     SIGNAL_PUSH_OPS_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16).optional()),
+    /** Hosts and CIDR ranges that may be reached although private (local development and tests). */
+    SIGNAL_PUSH_OUTBOUND_ALLOW: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
+    SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
+    SIGNAL_PUSH_OUTBOUND_PROXY: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    /** `kid:base64key,…`, 32-byte AES keys; the first encrypts, all decrypt (rotation). */
+    SIGNAL_PUSH_CODEC_KEYS: optionalString,
+    SIGNAL_PUSH_CODEC_CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
+    SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
     TEMPORAL_ADDRESS: optionalString,
     TEMPORAL_NAMESPACE: z.string().default('default'),
     TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
@@ -61,6 +85,16 @@ export interface Config {
   retryDelayScale: number;
   deadLetterRetentionMs: number;
   notifications: NotifierConfig;
+  outbound: {
+    /** Hostnames and CIDR ranges exempt from the private-address ban; empty in production. */
+    allow: string[];
+    allowHttp: boolean;
+    proxyUrl: string | undefined;
+  };
+  /** Raw `SIGNAL_PUSH_CODEC_KEYS`; `undefined` lets the embedded default make and keep a key. */
+  codecKeys: string | undefined;
+  codecCorsOrigins: string[];
+  apiRateLimitPerMinute: number;
   temporal: {
     /** `undefined` means: start and use the embedded dev server. */
     address: string | undefined;
@@ -107,6 +141,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         ? { url: e.SIGNAL_PUSH_OPS_WEBHOOK_URL, secret: e.SIGNAL_PUSH_OPS_WEBHOOK_SECRET! }
         : undefined,
     }),
+    outbound: Object.freeze({
+      allow: e.SIGNAL_PUSH_OUTBOUND_ALLOW,
+      allowHttp: e.SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP === 'true',
+      proxyUrl: e.SIGNAL_PUSH_OUTBOUND_PROXY,
+    }),
+    codecKeys: e.SIGNAL_PUSH_CODEC_KEYS,
+    codecCorsOrigins: e.SIGNAL_PUSH_CODEC_CORS_ORIGINS,
+    apiRateLimitPerMinute: e.SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE,
     temporal: Object.freeze({
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
