@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from './api/app';
 import { hashApiKey } from './auth/api-keys';
@@ -16,6 +17,8 @@ import { createWorker } from './worker';
 import path from 'node:path';
 
 export interface Service {
+  /** The service's Temporal client (tests and the CLI count and inspect workflows with it). */
+  client: Client;
   apiUrl: string | undefined;
   temporalAddress: string;
   webUiUrl: string | undefined;
@@ -107,7 +110,15 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       apiUrl = `http://${config.host}:${port}`;
     }
 
-    return { apiUrl, temporalAddress: address, webUiUrl: devServer?.uiUrl, operatorKey, devServer, stop };
+    return {
+      client: connections.client,
+      apiUrl,
+      temporalAddress: address,
+      webUiUrl: devServer?.uiUrl,
+      operatorKey,
+      devServer,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

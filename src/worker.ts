@@ -27,6 +27,8 @@ export async function createWorker(
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    // On SIGTERM, attempts in flight (30 s at most) finish instead of being cut off and redone.
+    shutdownGraceTime: '35s',
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { inject } from 'vitest';
 
 export interface WorkerChild {
+  /** SIGKILL: a crash. */
   kill(): Promise<void>;
+  /** SIGTERM: a graceful stop; resolves with the exit code. */
+  terminate(): Promise<number | null>;
 }
 
 /** Starts a worker process on the given task queue and resolves once it polls. */
@@ -27,7 +30,7 @@ export async function startWorkerChild(
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('worker ready')) resolve();
@@ -36,8 +39,12 @@ export async function startWorkerChild(
   });
   return {
     async kill() {
-      child.kill('SIGKILL');
+      if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
+    },
+    async terminate() {
+      child.kill('SIGTERM');
+      return exited;
     },
   };
 }

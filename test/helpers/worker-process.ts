@@ -1,4 +1,5 @@
-// A worker in a process of its own, so a test can kill it with SIGKILL like a crashed machine.
+// A worker in a process of its own, so a test can kill it like a crashed machine (SIGKILL) or stop
+// it the way an orchestrator does (SIGTERM).
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
 import { startService } from '../../src/service';
@@ -7,7 +8,15 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 startService(loadConfig({ ...process.env, SIGNAL_PUSH_ROLE: 'worker' }), {
   workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
 }).then(
-  () => process.stdout.write('worker ready\n'),
+  (service) => {
+    process.once('SIGTERM', () => {
+      service.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+    process.stdout.write('worker ready\n');
+  },
   (error: unknown) => {
     console.error(error);
     process.exit(1);
