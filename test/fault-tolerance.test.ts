@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import fs from 'node:fs/promises';
@@ -176,9 +177,8 @@ function describeCrashes() {
 }
 
 const slowRequests: number[] = [];
-let slowHttp: import('node:http').Server | undefined;
+let slowHttp: http.Server | undefined;
 async function slowServer(holdMs: number, onAnswer: () => void): Promise<{ url: string }> {
-  const http = await import('node:http');
   slowHttp = http.createServer((req, res) => {
     slowRequests.push(Date.now());
     req.resume();
