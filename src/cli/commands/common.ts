@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import type { OperatorDeliverySummary } from '../delivery-log';
+import type { Column } from '../format';
+
+export interface JsonOption {
+  json?: boolean;
+}
+
+/** Every command offers machine-readable output. */
+export function withJson(command: Command): Command {
+  return command.option('--json', 'print one JSON document on stdout instead of a table');
+}
+
+export const deliveryColumns: ReadonlyArray<Column<OperatorDeliverySummary>> = [
+  { header: 'ID', value: (d) => d.id },
+  { header: 'TENANT', value: (d) => d.tenant_id },
+  { header: 'SIGNAL TYPE', value: (d) => d.signal_type },
+  { header: 'STATUS', value: (d) => d.status },
+  { header: 'ATTEMPTS', value: (d) => d.attempt_count, right: true },
+  { header: 'CREATED', value: (d) => d.created_at },
+];
+
+export const deadLetterColumns: ReadonlyArray<Column<OperatorDeliverySummary>> = [
+  { header: 'ID', value: (d) => d.id },
+  { header: 'TENANT', value: (d) => d.tenant_id },
+  { header: 'ATTEMPTS', value: (d) => d.attempt_count, right: true },
+  { header: 'DEAD-LETTERED AT', value: (d) => d.dead_lettered_at },
+];

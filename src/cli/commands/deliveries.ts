@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { DELIVERY_STATUSES } from '../../../workflows/contract';
+import type { AttemptRecord, DeliveryStatus } from '../../../workflows/contract';
+import type { CliContext } from '../context';
+import { deliveryQuery, findDelivery, listDeliveries } from '../delivery-log';
+import type { OperatorDeliveryDetail } from '../delivery-log';
+import { CliError, EXIT } from '../errors';
+import { keyValues, table, truncate } from '../format';
+import * as valid from '../validate';
+import type { JsonOption } from './common';
+import { deliveryColumns, withJson } from './common';
+
+interface ListOptions extends JsonOption {
+  tenant?: string;
+  endpoint?: string;
+  status?: DeliveryStatus;
+  signal?: string;
+  since?: string;
+  limit: number;
+}
+
+const BODY_PREVIEW = 80;
+
+function showDelivery(delivery: OperatorDeliveryDetail): string {
+  const header = keyValues([
+    ['id', delivery.id],
+    ['tenant', delivery.tenant_id],
+    ['endpoint', delivery.endpoint_id],
+    ['signal', delivery.signal_id],
+    ['signal type', delivery.signal_type],
+    ['status', delivery.status],
+    ['attempts', delivery.attempt_count],
+    ['replays', delivery.replays],
+    ['created', delivery.created_at],
+    ['completed', delivery.completed_at],
+    ['next attempt', delivery.next_attempt_at],
+    ['dead-lettered', delivery.dead_lettered_at],
+    ['expires', delivery.expires_at],
+  ]);
+  if (delivery.attempts.length === 0) return `${header}\nno attempts yet\n`;
+  const attempts = table<AttemptRecord>(delivery.attempts, [
+    { header: '#', value: (a) => a.attempt, right: true },
+    { header: 'STARTED', value: (a) => a.started_at },
+    { header: 'HTTP', value: (a) => a.http_status, right: true },
+    { header: 'LATENCY', value: (a) => `${a.latency_ms} ms`, right: true },
+    { header: 'ERROR', value: (a) => a.error_kind },
+    { header: 'BODY', value: (a) => truncate(a.response_body, BODY_PREVIEW) },
+  ]);
+  return `${header}\n${attempts}`;
+}
+
+export function registerDeliveries(program: Command, ctx: CliContext): void {
+  const deliveries = program.command('deliveries').description('the delivery log, across every tenant');
+
+  withJson(
+    deliveries
+      .command('list')
+      .description('list deliveries from Temporal visibility, newest first')
+      .option('--tenant <id>', 'only this tenant (ten_…)', valid.tenantId)
+      .option('--endpoint <id>', 'only this endpoint (ep_…)', valid.endpointId)
+      .option('--status <status>', `only this status: ${DELIVERY_STATUSES.join(', ')}`, valid.deliveryStatus)
+      .option('--signal <id>', 'only this signal id', valid.signalId)
+      .option('--since <iso>', 'only deliveries started at or after this time', valid.since)
+      .option('--limit <n>', 'at most this many', valid.limit, 100),
+  ).action(async (options: ListOptions) => {
+    const query = deliveryQuery({
+      tenantId: options.tenant,
+      endpointId: options.endpoint,
+      status: options.status,
+      signalId: options.signal,
+      startedSince: options.since,
+    });
+    const found = await listDeliveries(await ctx.client(), query, options.limit);
+    ctx.print(options.json, { deliveries: found }, () =>
+      found.length === 0 ? 'no deliveries\n' : table(found, deliveryColumns),
+    );
+  });
+
+  withJson(
+    deliveries
+      .command('show')
+      .description('one delivery with every attempt')
+      .argument('<deliveryId>', 'delivery id (dlv_ep_…_…)', valid.deliveryId),
+  ).action(async (deliveryId: string, options: JsonOption) => {
+    const delivery = await findDelivery(await ctx.client(), deliveryId);
+    if (!delivery) throw new CliError('delivery not found', EXIT.notFound);
+    ctx.print(options.json, delivery, () => showDelivery(delivery));
+  });
+}

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import type { EndpointRecord } from '../../../workflows/contract';
+import type { CliContext } from '../context';
+import { CliError, EXIT } from '../errors';
+import { table } from '../format';
+import * as valid from '../validate';
+import type { JsonOption } from './common';
+import { withJson } from './common';
+
+/** What an operator sees of an endpoint: an allow-list, so the secret can never slip in. */
+function endpointView(endpoint: EndpointRecord) {
+  return {
+    id: endpoint.id,
+    tenant_id: endpoint.tenant_id,
+    label: endpoint.label,
+    url: endpoint.url,
+    enabled: endpoint.enabled,
+    paused: endpoint.health.paused,
+    failing: endpoint.health.failing,
+    dead_letter_queue: endpoint.dead_letter_queue,
+    pause_threshold: endpoint.pause_threshold,
+    retry_policy: endpoint.retry_policy,
+    timeout_seconds: endpoint.timeout_seconds,
+    filters: endpoint.filters,
+    created_at: endpoint.created_at,
+    updated_at: endpoint.updated_at,
+  };
+}
+
+type EndpointView = ReturnType<typeof endpointView>;
+
+export function registerEndpoints(program: Command, ctx: CliContext): void {
+  const endpoints = program.command('endpoints').description("a tenant's webhook endpoints");
+
+  withJson(
+    endpoints
+      .command('list')
+      .description("list a tenant's endpoints (never their secrets)")
+      .requiredOption('--tenant <id>', 'tenant id (ten_…)', valid.tenantId),
+  ).action(async (options: JsonOption & { tenant: string }) => {
+    const store = await ctx.tenantStore();
+    if (!(await store.get(options.tenant))) throw new CliError('tenant not found', EXIT.notFound);
+    const views = (await store.listEndpoints(options.tenant)).map(endpointView);
+    ctx.print(options.json, { tenant_id: options.tenant, endpoints: views }, () =>
+      views.length === 0
+        ? 'no endpoints\n'
+        : table<EndpointView>(views, [
+            { header: 'ID', value: (e) => e.id },
+            { header: 'LABEL', value: (e) => e.label },
+            { header: 'URL', value: (e) => e.url },
+            { header: 'ENABLED', value: (e) => e.enabled },
+            { header: 'PAUSED', value: (e) => e.paused?.reason },
+            { header: 'DEAD LETTER QUEUE', value: (e) => e.dead_letter_queue },
+          ]),
+    );
+  });
+}

@@ -1,0 +1,77 @@
+import type { Client } from '@temporalio/client';
+import { loadConfig } from '../config';
+import type { Config } from '../config';
+import { EndpointHealthClient } from '../store/endpoint-health';
+import { TenantStore } from '../store/tenant-store';
+import type { CliConnection } from './connection';
+import { connectCli } from './connection';
+import { CliError, EXIT } from './errors';
+import type { ExitCode } from './errors';
+import { json } from './format';
+
+export interface Output {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+}
+
+export interface GlobalOptions {
+  address?: string;
+  namespace?: string;
+  connectTimeout: number;
+}
+
+/** What every command needs: where to write, and a Temporal client opened on first use. */
+export class CliContext {
+  /** A command that partly failed (some replays of a bulk replay) sets this. */
+  exitCode: ExitCode = EXIT.ok;
+  globals: GlobalOptions = { connectTimeout: 5 };
+  private connection: CliConnection | undefined;
+  private config: Readonly<Config> | undefined;
+
+  constructor(
+    readonly io: CliIo,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  async client(): Promise<Client> {
+    this.connection ??= await connectCli({
+      temporal: this.loadConfig().temporal,
+      address: this.globals.address,
+      namespace: this.globals.namespace,
+      connectTimeoutMs: this.globals.connectTimeout * 1000,
+    });
+    return this.connection.client;
+  }
+
+  async tenantStore(): Promise<TenantStore> {
+    return new TenantStore(await this.client(), this.loadConfig().temporal.taskQueue);
+  }
+
+  async endpointHealth(): Promise<EndpointHealthClient> {
+    return new EndpointHealthClient(await this.client(), this.loadConfig().temporal.taskQueue);
+  }
+
+  /** `--json`: one JSON document; otherwise the human rendering. */
+  print(asJson: boolean | undefined, value: unknown, human: () => string): void {
+    this.io.stdout.write(asJson ? json(value) : human());
+  }
+
+  async close(): Promise<void> {
+    await this.connection?.close().catch(() => undefined);
+    this.connection = undefined;
+  }
+
+  private loadConfig(): Readonly<Config> {
+    try {
+      this.config ??= loadConfig(this.env);
+    } catch (error) {
+      throw new CliError(error instanceof Error ? error.message : String(error), EXIT.usage);
+    }
+    return this.config;
+  }
+}

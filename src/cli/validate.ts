@@ -1,0 +1,87 @@
+import { InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { DELIVERY_STATUSES } from '../../workflows/contract';
+import type { DeliveryStatus } from '../../workflows/contract';
+
+/*
+ * Option parsers for commander: each one checks a value against a strict pattern, an enum or a
+ * date before any query is built from it, so no option can widen a visibility query. Commander
+ * turns the InvalidArgumentError into a usage error (exit 2) naming the option.
+ */
+
+const pattern =
+  (regex: RegExp, what: string) =>
+  (value: string): string => {
+    if (!regex.test(value)) throw new InvalidArgumentError(`must be ${what}`);
+    return value;
+  };
+
+export const tenantId = pattern(/^ten_[0-9a-f]{16}$/, 'a tenant id (ten_ and 16 hex digits)');
+export const endpointId = pattern(/^ep_[0-9a-f]{16}$/, 'an endpoint id (ep_ and 16 hex digits)');
+export const signalId = pattern(/^[A-Za-z0-9_-]{1,100}$/, 'a signal id (1-100 of A-Z a-z 0-9 _ -)');
+export const deliveryId = pattern(
+  /^dlv_ep_[0-9a-f]{16}_[A-Za-z0-9_-]{1,100}$/,
+  'a delivery id (dlv_<endpoint id>_<signal id>)',
+);
+export const address = pattern(/^[^\s/'"]+:\d{1,5}$/, 'host:port');
+export const namespace = pattern(/^[A-Za-z0-9._-]{1,255}$/, 'a Temporal namespace name');
+
+export function deliveryStatus(value: string): DeliveryStatus {
+  const status = DELIVERY_STATUSES.find((known) => known === value);
+  if (!status) throw new InvalidArgumentError(`must be one of ${DELIVERY_STATUSES.join(', ')}`);
+  return status;
+}
+
+const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+/** An ISO 8601 date or date-time, returned normalized to UTC (what visibility queries compare). */
+export function since(value: string): string {
+  const parsed = dateOrDateTime.safeParse(value);
+  const time = parsed.success ? Date.parse(value) : NaN;
+  if (Number.isNaN(time)) {
+    throw new InvalidArgumentError('must be an ISO 8601 date or date-time, e.g. 2026-05-18T14:30:00Z');
+  }
+  return new Date(time).toISOString();
+}
+
+const integerIn =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+
+export const limit = integerIn(1, 10_000);
+export const concurrency = integerIn(1, 100);
+export const connectTimeoutSeconds = integerIn(1, 300);
+
+/**
+ * A user's visibility query is ANDed inside parentheses; unbalanced parentheses outside string
+ * literals could close ours and OR past the dead-letter condition, so they are refused here.
+ */
+export function visibilityQuery(value: string): string {
+  const query = value.trim();
+  if (query === '') throw new InvalidArgumentError('must not be empty');
+  let depth = 0;
+  let quote: string | undefined;
+  let escaped = false;
+  for (const char of query) {
+    if (quote) {
+      if (escaped) escaped = false;
+      else if (char === '\\') escaped = true;
+      else if (char === quote) quote = undefined;
+    } else if (char === "'" || char === '"' || char === '`') {
+      quote = char;
+    } else if (char === '(') {
+      depth++;
+    } else if (char === ')' && --depth < 0) {
+      break;
+    }
+  }
+  if (quote || depth !== 0) throw new InvalidArgumentError('has unbalanced quotes or parentheses');
+  if (/\border\s+by\b/i.test(query)) throw new InvalidArgumentError('must not contain ORDER BY');
+  return query;
+}
