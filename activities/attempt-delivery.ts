@@ -18,6 +18,10 @@ export interface AttemptInput {
 }
 
 export interface AttemptDeps {
+  /**
+   * The worker's safe dispatcher (`src/net/safe-dispatcher.ts`): it refuses a forbidden address
+   * with a `ForbiddenAddressError`, which becomes a `forbidden_address` attempt.
+   */
   dispatcher: Dispatcher;
   userAgent: string;
 }

@@ -1,3 +1,4 @@
+import { FORBIDDEN_ADDRESS } from '../src/net/address-policy';
 import type { AttemptErrorKind } from '../workflows/contract';
 
 /**
@@ -14,6 +15,8 @@ const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SI
 
 /** Maps a network-level error (from undici or the socket beneath it) to its kind. */
 export function classifyError(error: unknown, timedOut: boolean): AttemptErrorKind {
+  // The outbound policy refused the address: nothing was sent, whatever else went on.
+  if (errorCodes(error).includes(FORBIDDEN_ADDRESS)) return 'forbidden_address';
   if (timedOut) return 'timeout';
   for (const code of errorCodes(error)) {
     if (code === 'ECONNREFUSED') return 'connection_refused';

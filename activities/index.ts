@@ -9,7 +9,10 @@ import type { EndpointEvent, NotifierConfig } from './notify-endpoint-event';
 import { notifyEndpointEvent } from './notify-endpoint-event';
 
 export interface ActivityDeps {
+  /** Deliveries to customers' endpoints: through the outbound address checks. */
   dispatcher: Dispatcher;
+  /** Operational events go to a URL the operator set, which may well be internal. */
+  opsDispatcher: Dispatcher;
   userAgent: string;
   store: TenantStore;
   plan: PlanSettings;
@@ -20,7 +23,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const notifier = {
     config: deps.notifications,
-    dispatcher: deps.dispatcher,
+    dispatcher: deps.opsDispatcher,
     userAgent: deps.userAgent,
     ownerEmail: async (tenantId: string) => (await deps.store.get(tenantId))?.owner_email ?? undefined,
   };

@@ -5,6 +5,10 @@ import { createApp } from './api/app';
 import { hashApiKey } from './auth/api-keys';
 import type { OperatorKey } from './auth/operator-key';
 import { loadOrCreateOperatorKey } from './auth/operator-key';
+import { AesGcmCodec } from './codec/aes-gcm-codec';
+import { loadOrCreateCodecKeys } from './codec/codec-keys';
+import { defaultCodecCorsOrigins } from './codec/codec-routes';
+import { createDataConverter } from './codec/data-converter';
 import type { Config } from './config';
 import { EndpointHealthClient } from './store/endpoint-health';
 import { TenantStore } from './store/tenant-store';
@@ -25,11 +29,15 @@ export interface Service {
   /** Only where the API runs; workers need no key. */
   operatorKey: OperatorKey | undefined;
   devServer: DevServer | undefined;
+  /** The payload encryption keys' file (embedded default); `undefined` when they came from the environment. */
+  codecKeys: { file: string | undefined; created: boolean };
   stop(): Promise<void>;
 }
 
 export interface ServiceOptions {
   workflowBundlePath?: string;
+  /** Run the embedded dev server without its SQLite file (benchmarks compare the two). */
+  inMemoryDevServer?: boolean;
 }
 
 /**
@@ -38,6 +46,10 @@ export interface ServiceOptions {
  */
 export async function startService(config: Readonly<Config>, options: ServiceOptions = {}): Promise<Service> {
   const { temporal } = config;
+  // Before anything starts: missing or malformed keys stop start-up with one line.
+  const codecKeys = await loadOrCreateCodecKeys(config);
+  const codec = new AesGcmCodec(codecKeys.keySet);
+  const dataConverter = createDataConverter(codec);
   const devServer = temporal.address
     ? undefined
     : await startDevServer({
@@ -45,7 +57,8 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         port: temporal.devPort,
         uiPort: temporal.uiPort,
         namespace: temporal.namespace,
-        dbFile: path.join(config.dataDir, 'temporal.db'),
+        dbFile: options.inMemoryDevServer ? undefined : path.join(config.dataDir, 'temporal.db'),
+        uiCodecEndpoint: uiCodecEndpoint(config),
       });
   const address = temporal.address ?? devServer!.address;
   const runsWorker = config.role !== 'api';
@@ -66,7 +79,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
   };
 
   try {
-    connections = await connectTemporal(temporal, address, runsWorker);
+    connections = await connectTemporal(temporal, address, runsWorker, dataConverter);
     await registerSearchAttributes(connections.client, temporal.namespace);
     const store = new TenantStore(connections.client, temporal.taskQueue);
     const plan = {
@@ -87,7 +100,9 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         store,
         plan,
         notifications: config.notifications,
+        outbound: config.outbound,
         workflowBundlePath: options.workflowBundlePath,
+        dataConverter,
       });
       workerRun = worker.worker.run();
     }
@@ -100,6 +115,15 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         health: new EndpointHealthClient(connections.client, temporal.taskQueue),
         operatorKeyHash: hashApiKey(operatorKey.key),
         delivery: { taskQueue: temporal.taskQueue, ...plan },
+        outbound: config.outbound,
+        rateLimitPerMinute: config.apiRateLimitPerMinute,
+        codec: {
+          codec,
+          namespace: temporal.namespace,
+          corsOrigins: config.codecCorsOrigins.length
+            ? config.codecCorsOrigins
+            : defaultCodecCorsOrigins(temporal.uiPort),
+        },
       });
       server = await new Promise<Server>((resolve, reject) => {
         const listening = app.listen(config.port, config.host, () => resolve(listening));
@@ -117,10 +141,21 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       webUiUrl: devServer?.uiUrl,
       operatorKey,
       devServer,
+      codecKeys: { file: codecKeys.file, created: codecKeys.created },
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The API's codec endpoint as the embedded Web UI's browser reaches it; unknown while the API port
+ * is picked at start (PORT=0), and absent where no API runs in this process.
+ */
+function uiCodecEndpoint(config: Readonly<Config>): string | undefined {
+  if (config.role === 'worker' || config.port === 0) return undefined;
+  const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/codec`;
 }

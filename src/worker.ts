@@ -1,8 +1,12 @@
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
-import { Agent } from 'undici';
 import type { NotifierConfig } from '../activities/notify-endpoint-event';
 import { createActivities } from '../activities';
+import type { OutboundSettings } from './net/address-policy';
+import { AddressPolicy, warnIfRelaxed } from './net/address-policy';
+import { Agent } from 'undici';
+import { createSafeDispatcher } from './net/safe-dispatcher';
 import type { PlanSettings } from './deliveries/delivery-plan';
 import type { TenantStore } from './store/tenant-store';
 
@@ -14,19 +18,27 @@ export interface WorkerOptions {
   store: TenantStore;
   plan: PlanSettings;
   notifications: NotifierConfig;
+  /** What deliveries may reach; a proxy URL sends them all through that proxy. */
+  outbound: OutboundSettings & { proxyUrl?: string | undefined };
   /** A pre-built workflow bundle (tests build one for all files); else workflows are bundled here. */
   workflowBundlePath?: string;
+  /** Encrypts payloads and failure messages (src/codec); a pre-built bundle must carry its failure converter. */
+  dataConverter?: DataConverter;
 }
 
 /** One connection pool per worker process, shared by every delivery to the same origin. */
 export async function createWorker(
   options: WorkerOptions,
 ): Promise<{ worker: Worker; close(): Promise<void> }> {
-  const dispatcher = new Agent({ connect: { timeout: 10_000 }, keepAliveTimeout: 10_000 });
+  const policy = new AddressPolicy(options.outbound);
+  warnIfRelaxed(policy);
+  const dispatcher = createSafeDispatcher({ policy, proxyUrl: options.outbound.proxyUrl });
+  const opsDispatcher = new Agent({ connect: { timeout: 10_000 } });
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    dataConverter: options.dataConverter,
     // On SIGTERM, attempts in flight (30 s at most) finish instead of being cut off and redone.
     shutdownGraceTime: '35s',
     ...(options.workflowBundlePath
@@ -34,11 +46,15 @@ export async function createWorker(
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities({
       dispatcher,
+      opsDispatcher,
       userAgent: options.userAgent,
       store: options.store,
       plan: options.plan,
       notifications: options.notifications,
     }),
   });
-  return { worker, close: () => dispatcher.close() };
+  return {
+    worker,
+    close: () => Promise.all([dispatcher.close(), opsDispatcher.close()]).then(() => undefined),
+  };
 }

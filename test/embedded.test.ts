@@ -39,6 +39,9 @@ async function startMain(): Promise<Running> {
       TEMPORAL_DEV_PORT: String(ports.temporal),
       TEMPORAL_UI_PORT: String(ports.ui),
       SIGNAL_PUSH_RETRY_DELAY_SCALE: '0.01',
+      // The receiver listens on 127.0.0.1 over plain http, which production refuses.
+      SIGNAL_PUSH_OUTBOUND_ALLOW: '127.0.0.1/32',
+      SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: 'true',
     },
     // Its own process group, so a "crash" can take the dev server child down with it.
     detached: true,

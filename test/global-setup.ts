@@ -4,6 +4,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
+import { failureConverterPath } from '../src/codec/data-converter';
 import { registerSearchAttributes } from '../src/temporal/search-attributes';
 
 declare module 'vitest' {
@@ -28,6 +29,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.resolve(__dirname, '../workflows/index.ts'),
+    // Workflow failures are converted inside the sandbox: the bundle must carry the converter that
+    // moves their messages into (encrypted) payloads, as the worker's own bundling does.
+    failureConverterPath,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'signal-push-bundle-'));

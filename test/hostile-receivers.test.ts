@@ -67,7 +67,7 @@ test('slow, resetting, garbage-speaking and endless receivers neither stall a he
     const rssBefore = process.memoryUsage().rss;
 
     const sentAt = new Map<string, number>();
-    const accepted = [];
+    const accepted: Array<{ endpoint_id: string; delivery_id: string }> = [];
     for (let i = 0; i < 30; i++) {
       const started = Date.now();
       const { deliveries } = await sendSignal(stack, tenant);

@@ -21,9 +21,11 @@ test("a failing endpoint is retried after exactly 1 s, 5 s and 30 s (PQ Intel's 
     const delivery = await settledDelivery(stack, tenant, deliveries[0]!.delivery_id);
     expect(delivery.status).toBe('failed');
     const gaps = target.requests.slice(1).map((request, i) => request.at - target.requests[i]!.at);
+    // Never early; late only by scheduling noise (this suite runs a 2,000-delivery crash test beside
+    // it on two cores), far less than any neighbouring step of the schedule.
     [1000, 5000, 30_000].forEach((delay, i) => {
       expect(gaps[i]).toBeGreaterThanOrEqual(delay);
-      expect(gaps[i]).toBeLessThan(delay + 500);
+      expect(gaps[i]).toBeLessThan(delay + 1500);
     });
     expect(target.requests).toHaveLength(4);
   } finally {

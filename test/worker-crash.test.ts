@@ -61,3 +61,13 @@ test('a worker killed in the middle of a POST: the attempt is redone under the s
     await target.close();
   }
 });
+
+test('with no worker running, the API answers 503 with Retry-After within seconds instead of hanging', async () => {
+  const tenant = await createTenant(stack);
+  const started = Date.now();
+  const res = await stack.api.request('GET', '/v1/endpoints', { key: tenant.key });
+  expect(res.status).toBe(503);
+  expect(res.headers.get('retry-after')).toBe('5');
+  expect(res.body.error.code).toBe('unavailable');
+  expect(Date.now() - started).toBeLessThan(15_000);
+}, 30_000);

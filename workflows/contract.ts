@@ -32,7 +32,15 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** How an attempt failed; `null` on success. */
 export type AttemptErrorKind =
-  'timeout' | 'connection_refused' | 'connection_error' | 'dns' | 'tls' | 'redirect' | 'non_2xx' | 'internal';
+  | 'timeout'
+  | 'connection_refused'
+  | 'connection_error'
+  | 'dns'
+  | 'tls'
+  | 'redirect'
+  | 'non_2xx'
+  | 'forbidden_address'
+  | 'internal';
 
 export interface AttemptRecord {
   attempt: number;
@@ -199,6 +207,11 @@ export interface SetEndpointHealthInput {
   health: EndpointHealthSummary;
 }
 
+export interface RotateApiKeyInput {
+  /** SHA-256 of the new key, hex; from the update on, only this key opens the tenant's routes. */
+  apiKeyHash: string;
+}
+
 /** Failure type thrown by tenant updates when the endpoint does not exist. */
 export const ENDPOINT_NOT_FOUND = 'EndpointNotFound';
 /** Failure type of a delivery that exhausted its attempts. */
@@ -214,6 +227,7 @@ export const deleteEndpointUpdate = defineUpdate<void, [DeleteEndpointInput]>('d
 export const setEndpointHealthUpdate = defineUpdate<void, [SetEndpointHealthInput]>(
   'setEndpointHealthUpdate',
 );
+export const rotateApiKeyUpdate = defineUpdate<void, [RotateApiKeyInput]>('rotateApiKeyUpdate');
 
 // Endpoint health: one long-lived workflow per endpoint.
 

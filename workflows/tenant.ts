@@ -12,6 +12,7 @@ import {
   deleteEndpointUpdate,
   endpointsQuery,
   patchEndpointUpdate,
+  rotateApiKeyUpdate,
   setEndpointHealthUpdate,
   tenantQuery,
 } from './contract';
@@ -49,6 +50,10 @@ export async function tenantWorkflow(state: TenantState): Promise<void> {
   setHandler(setEndpointHealthUpdate, ({ id, health }) => {
     const endpoint = endpoints[id];
     if (endpoint) endpoints[id] = { ...endpoint, health };
+  });
+  // The old hash is gone with this update: a leaked key stops working as soon as it returns.
+  setHandler(rotateApiKeyUpdate, ({ apiKeyHash }) => {
+    tenant.api_key_hash = apiKeyHash;
   });
 
   // Keep the history bounded: hand the state to a fresh run when the server suggests it.

@@ -1,14 +1,20 @@
 import type { Client } from '@temporalio/client';
 import express from 'express';
+import type { CodecRouteOptions } from '../codec/codec-routes';
+import { codecRoutes } from '../codec/codec-routes';
 import type { DeliverySettings } from '../deliveries/start-deliveries';
+import type { OutboundSettings } from '../net/address-policy';
 import type { EndpointHealthClient } from '../store/endpoint-health';
 import type { TenantStore } from '../store/tenant-store';
 import { requireOperator, requireTenant } from './auth';
+import { guardBody } from './body-guard';
 import { errorHandler, requireJsonBody, unknownRoute } from './errors';
+import { apiRateLimit } from './rate-limit';
 import { deadLetterRoutes, deliveryRoutes } from './routes/deliveries';
 import { endpointRoutes } from './routes/endpoints';
 import { signalRoutes } from './routes/signals';
 import { tenantRoutes } from './routes/tenants';
+import { securityHeaders } from './security-headers';
 
 export interface AppDeps {
   client: Client;
@@ -16,6 +22,12 @@ export interface AppDeps {
   health: EndpointHealthClient;
   operatorKeyHash: string;
   delivery: DeliverySettings;
+  /** What endpoint URLs may point at; checked when an endpoint is saved. */
+  outbound: OutboundSettings;
+  /** The codec server for the Web UI and `temporal` CLI, at `/codec`; absent, there is none. */
+  codec?: Omit<CodecRouteOptions, 'requireOperator'>;
+  /** Requests a minute per API key (per client address without one) on `/v1`. */
+  rateLimitPerMinute: number;
 }
 
 /** The intake and management API, without `listen()`, so tests drive it in-process. */
@@ -23,8 +35,16 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(securityHeaders());
+  app.use('/v1', apiRateLimit(deps.rateLimitPerMinute));
+  if (deps.codec) {
+    // Ahead of the API's body parsing: the codec takes larger bodies, its sign-in page posts a form,
+    // and it answers CORS preflights.
+    app.use('/codec', codecRoutes({ ...deps.codec, requireOperator: requireOperator(deps.operatorKeyHash) }));
+  }
   app.use(requireJsonBody);
   app.use(express.json({ limit: '512kb', strict: true }));
+  app.use(guardBody);
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -33,7 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   const tenant = requireTenant(deps.store);
   app.use('/v1/tenants', operator, tenantRoutes(deps.store));
   app.use('/v1/signals', operator, signalRoutes(deps.store, deps.client, deps.delivery));
-  app.use('/v1/endpoints', tenant, endpointRoutes(deps.store, deps.health, deps.client));
+  app.use('/v1/endpoints', tenant, endpointRoutes(deps.store, deps.health, deps.client, deps.outbound));
   app.use('/v1/deliveries', tenant, deliveryRoutes(deps.client));
   app.use('/v1/dead-letters', tenant, deadLetterRoutes(deps.client));
 

@@ -6,7 +6,8 @@ import { HttpError } from './errors';
 
 const unauthorized = () => new HttpError(401, 'unauthorized', 'missing or invalid API key');
 
-function bearer(header: string | undefined): string | undefined {
+/** The key of an `Authorization: Bearer <key>` header, if it has that form. */
+export function bearer(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match?.[1];
 }

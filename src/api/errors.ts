@@ -1,9 +1,23 @@
+import { isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 
 export interface FieldProblem {
   field: string;
   problem: string;
+}
+
+/** gRPC CANCELLED, DEADLINE_EXCEEDED and UNAVAILABLE. */
+const TEMPORARY_GRPC_CODES = new Set([1, 4, 14]);
+
+/** The SDK wraps gRPC errors (a failed query is a ServiceError whose cause is the gRPC error). */
+function isTemporaryGrpcFailure(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (isGrpcServiceError(current) && TEMPORARY_GRPC_CODES.has(current.code)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** An error the client can act on: its status and JSON body are what the client sees. */
@@ -48,6 +62,7 @@ export const requireJsonBody: RequestHandler = (req, _res, next) => {
 export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
   const known = toHttpError(error);
   if (known) {
+    if (known.status === 503) res.set('Retry-After', '5');
     res.status(known.status).json({
       error: { code: known.code, message: known.message, ...(known.fields ? { fields: known.fields } : {}) },
     });
@@ -60,6 +75,10 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _ne
 /** Errors raised by body-parser carry a status and a type. */
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  if (isTemporaryGrpcFailure(error)) {
+    // Temporal, or every worker, is out of reach: nothing was decided, so the client may retry.
+    return new HttpError(503, 'unavailable', 'the delivery engine is not answering; retry shortly');
+  }
   const { status, type } = (error ?? {}) as { status?: number; type?: string };
   if (type === 'entity.parse.failed') {
     return new HttpError(400, 'invalid_json', 'request body is not valid JSON', [

@@ -1,4 +1,9 @@
 import type { Client } from '@temporalio/client';
+import path from 'node:path';
+import { AesGcmCodec } from '../codec/aes-gcm-codec';
+import type { CodecKeySet } from '../codec/codec-keys';
+import { parseCodecKeys, readKeyFile } from '../codec/codec-keys';
+import { createDataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config';
 import type { Config } from '../config';
 import { EndpointHealthClient } from '../store/endpoint-health';
@@ -39,13 +44,31 @@ export class CliContext {
   ) {}
 
   async client(): Promise<Client> {
+    const config = this.loadConfig();
     this.connection ??= await connectCli({
-      temporal: this.loadConfig().temporal,
+      temporal: config.temporal,
       address: this.globals.address,
       namespace: this.globals.namespace,
       connectTimeoutMs: this.globals.connectTimeout * 1000,
+      dataConverter: createDataConverter(new AesGcmCodec(await this.codecKeys(config))),
     });
     return this.connection.client;
+  }
+
+  /** The service's payload keys: from the environment, or the file the embedded default keeps. */
+  private async codecKeys(config: Readonly<Config>): Promise<CodecKeySet> {
+    try {
+      const keys = config.codecKeys
+        ? parseCodecKeys(config.codecKeys)
+        : await readKeyFile(path.join(config.dataDir, 'codec-keys'));
+      if (keys) return keys;
+    } catch (error) {
+      throw new CliError(error instanceof Error ? error.message : String(error), EXIT.usage);
+    }
+    throw new CliError(
+      'no payload keys: set SIGNAL_PUSH_CODEC_KEYS as the service has it, or run from the folder of `npm start`',
+      EXIT.usage,
+    );
   }
 
   async tenantStore(): Promise<TenantStore> {

@@ -30,6 +30,7 @@ export interface DeliveryDetail extends DeliverySummary {
 }
 
 const DELIVERY_TYPE = 'deliveryWorkflow';
+const FINAL_STATUSES = new Set(['delivered', 'failed', 'expired']);
 
 function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): DeliverySummary {
   const attributes = info.typedSearchAttributes;
@@ -112,6 +113,8 @@ export async function getDelivery(
     () => handle.result(),
     () => handle.query(deliveryStateQuery),
   );
+  // It may have ended between the describe and the query: describe again for its close time.
+  if (info.status.name === 'RUNNING' && FINAL_STATUSES.has(state.status)) info = await handle.describe();
   return {
     ...summarize(info),
     status: state.status,

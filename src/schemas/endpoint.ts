@@ -4,13 +4,30 @@ import { CLASSIFICATIONS, SIGNAL_TYPES } from './signal';
 /** PQ Intel allows a 30 s timeout at most; shorter ones are for impatient receivers (and tests). */
 export const MAX_TIMEOUT_SECONDS = 30;
 
+/**
+ * The shape of an endpoint URL; where it may point is the outbound policy's call (src/net), made by
+ * the route because it resolves names.
+ */
 const endpointUrl = z
-  .url({ protocol: /^https?$/, message: 'must be an http or https URL' })
+  .string()
   .max(2048)
-  .refine((value) => {
-    const url = new URL(value);
-    return url.username === '' && url.password === '';
-  }, 'must not carry credentials; use the signing secret instead');
+  .superRefine((value, ctx) => {
+    const problem = endpointUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+function endpointUrlProblem(value: string): string | undefined {
+  // A look-alike Cyrillic letter or a bidi control can make a host read as another one: hosts go
+  // in punycode, so what the tenant sees is what the worker dials.
+  if (!/^[\x21-\x7e]+$/.test(value)) return 'must be printable ASCII (write international names as xn--…)';
+  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) return 'must be an http or https URL';
+  const url = new URL(value);
+  if (url.username !== '' || url.password !== '') {
+    return 'must not carry credentials; use the signing secret instead';
+  }
+  if (url.port === '0') return 'must not use port 0';
+  return undefined;
+}
 
 const filtersSchema = z.strictObject({
   signal_types: z.array(z.enum(SIGNAL_TYPES)).max(SIGNAL_TYPES.length).default([]),

@@ -7,6 +7,7 @@ import {
   deleteEndpointUpdate,
   endpointsQuery,
   patchEndpointUpdate,
+  rotateApiKeyUpdate,
   setEndpointHealthUpdate,
   tenantQuery,
   tenantWorkflowId,
@@ -18,6 +19,8 @@ import type {
   TenantRecord,
 } from '../../workflows/contract';
 import { tenantWorkflow } from '../../workflows/tenant';
+
+const STORE_CALL_TIMEOUT_MS = 10_000;
 
 /** Tenants and their endpoints, read and written through each tenant's workflow. */
 export class TenantStore {
@@ -36,11 +39,11 @@ export class TenantStore {
 
   /** `undefined` when no such tenant exists. */
   async get(tenantId: string): Promise<TenantRecord | undefined> {
-    return ifFound(() => this.handle(tenantId).query(tenantQuery));
+    return ifFound(() => this.within(() => this.handle(tenantId).query(tenantQuery)));
   }
 
   async listEndpoints(tenantId: string): Promise<EndpointRecord[]> {
-    return (await ifFound(() => this.handle(tenantId).query(endpointsQuery))) ?? [];
+    return (await ifFound(() => this.within(() => this.handle(tenantId).query(endpointsQuery)))) ?? [];
   }
 
   async getEndpoint(tenantId: string, endpointId: string): Promise<EndpointRecord | undefined> {
@@ -49,7 +52,9 @@ export class TenantStore {
   }
 
   async createEndpoint(endpoint: EndpointRecord): Promise<EndpointRecord> {
-    return this.handle(endpoint.tenant_id).executeUpdate(createEndpointUpdate, { args: [{ endpoint }] });
+    return this.within(() =>
+      this.handle(endpoint.tenant_id).executeUpdate(createEndpointUpdate, { args: [{ endpoint }] }),
+    );
   }
 
   /** `undefined` when the tenant has no such endpoint. */
@@ -60,21 +65,44 @@ export class TenantStore {
   ): Promise<EndpointRecord | undefined> {
     const updatedAt = new Date().toISOString();
     return ifEndpointExists(() =>
-      this.handle(tenantId).executeUpdate(patchEndpointUpdate, { args: [{ id, patch, updatedAt }] }),
+      this.within(() =>
+        this.handle(tenantId).executeUpdate(patchEndpointUpdate, { args: [{ id, patch, updatedAt }] }),
+      ),
     );
   }
 
   /** False when the tenant has no such endpoint. */
   async deleteEndpoint(tenantId: string, id: string): Promise<boolean> {
     const deleted = await ifEndpointExists(async () => {
-      await this.handle(tenantId).executeUpdate(deleteEndpointUpdate, { args: [{ id }] });
+      await this.within(() => this.handle(tenantId).executeUpdate(deleteEndpointUpdate, { args: [{ id }] }));
       return true;
     });
     return deleted ?? false;
   }
 
   async setEndpointHealth(tenantId: string, id: string, health: EndpointHealthSummary): Promise<void> {
-    await this.handle(tenantId).executeUpdate(setEndpointHealthUpdate, { args: [{ id, health }] });
+    await this.within(() =>
+      this.handle(tenantId).executeUpdate(setEndpointHealthUpdate, { args: [{ id, health }] }),
+    );
+  }
+
+  /** Replaces the tenant's key hash; false when no such tenant exists. */
+  async rotateApiKey(tenantId: string, apiKeyHash: string): Promise<boolean> {
+    const rotated = await ifFound(async () => {
+      await this.within(() =>
+        this.handle(tenantId).executeUpdate(rotateApiKeyUpdate, { args: [{ apiKeyHash }] }),
+      );
+      return true;
+    });
+    return rotated ?? false;
+  }
+
+  /**
+   * Every read and write is answered by a worker; with none polling (all stopped, or this one
+   * shutting down) fail after a bound instead of waiting for ever.
+   */
+  private within<T>(call: () => Promise<T>): Promise<T> {
+    return this.client.connection.withDeadline(Date.now() + STORE_CALL_TIMEOUT_MS, call);
   }
 
   private handle(tenantId: string) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import type { ConnectionOptions } from '@temporalio/client';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 
@@ -25,16 +26,20 @@ async function connectionOptions(config: Config['temporal'], address: string) {
   return { address, tls: tlsOptions, apiKey: config.apiKey };
 }
 
-/** Opens the client connection, and the worker's native one when this process runs a worker. */
+/**
+ * Opens the client connection, and the worker's native one when this process runs a worker. The
+ * client encodes and decodes with `dataConverter` (src/codec), the same one the workers use.
+ */
 export async function connectTemporal(
   config: Config['temporal'],
   address: string,
   withWorker: boolean,
+  dataConverter?: DataConverter,
 ): Promise<TemporalConnections> {
   const options = await connectionOptions(config, address);
   const connection = await Connection.connect(options);
   const workerConnection = withWorker ? await NativeConnection.connect(options) : undefined;
-  const client = new Client({ connection, namespace: config.namespace });
+  const client = new Client({ connection, namespace: config.namespace, dataConverter });
   return {
     client,
     workerConnection,

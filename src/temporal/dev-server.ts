@@ -11,6 +11,8 @@ export interface DevServerOptions {
   /** SQLite file that keeps the server's state across restarts; in memory when absent. */
   dbFile?: string;
   namespace: string;
+  /** The API's codec endpoint, which the Web UI then calls to show decrypted payloads. */
+  uiCodecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -18,6 +20,8 @@ export interface DevServer {
   uiUrl: string;
   /** False when a server was already listening on the port and is reused, not owned. */
   owned: boolean;
+  /** The server's process id, when this process started it (benchmarks read its memory and CPU). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -29,7 +33,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const address = `127.0.0.1:${options.port}`;
   const uiUrl = `http://127.0.0.1:${options.uiPort}`;
   if (await isListening(options.port)) {
-    return { address, uiUrl, owned: false, stop: async () => {} };
+    return { address, uiUrl, owned: false, pid: undefined, stop: async () => {} };
   }
   if (options.dbFile) await fs.mkdir(path.dirname(options.dbFile), { recursive: true, mode: 0o700 });
   const args = [
@@ -46,6 +50,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--log-level',
     'error',
     ...(options.dbFile ? ['--db-filename', path.resolve(options.dbFile)] : []),
+    // `start-dev` has no flag for the UI's "include cross-origin credentials" (its UI config sets
+    // the codec endpoint only), so this endpoint is called without the codec session cookie: the
+    // operator turns that on in the Web UI's Codec Server settings after signing in at /codec/login.
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -61,7 +69,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (outcome === 'exited') {
     throw new Error(`temporal dev server exited during start-up: ${stderr.trim() || 'no output'}`);
   }
-  return { address, uiUrl, owned: true, stop: () => stopChild(child, exited) };
+  return { address, uiUrl, owned: true, pid: child.pid, stop: () => stopChild(child, exited) };
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,14 @@ export interface Stack {
 }
 
 /**
+ * Payload encryption keys for every stack and worker process of the run. The stacks run against an
+ * external cluster (TEMPORAL_ADDRESS), where keys are required and must be shared, so worker
+ * child processes (which inherit `process.env`) get the same ones.
+ */
+export const TEST_CODEC_KEYS = `test:${createHash('sha256').update('signal-push test codec key').digest('base64')}`;
+process.env.SIGNAL_PUSH_CODEC_KEYS ??= TEST_CODEC_KEYS;
+
+/**
  * The real service (worker and API) against the run's Temporal dev server, on a task queue of its
  * own so test files never see each other's work. Retry delays are scaled down by `retryDelayScale`.
  */
@@ -44,6 +52,12 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     SIGNAL_PUSH_OPERATOR_KEY: operatorKey,
     SIGNAL_PUSH_DATA_DIR: dataDir,
     SIGNAL_PUSH_RETRY_DELAY_SCALE: '0.01',
+    // Receivers listen on 127.0.0.1 over plain http, which production refuses.
+    SIGNAL_PUSH_OUTBOUND_ALLOW: '127.0.0.1/32',
+    SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: 'true',
+    // High enough that no test but the rate-limit one ever meets the limit.
+    SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE: '100000',
+    SIGNAL_PUSH_CODEC_KEYS: TEST_CODEC_KEYS,
     ...env,
   });
   const service = await startService(config, { workflowBundlePath: inject('workflowBundlePath') });

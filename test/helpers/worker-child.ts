@@ -25,6 +25,8 @@ export async function startWorkerChild(
         TEMPORAL_TASK_QUEUE: taskQueue,
         WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
         SIGNAL_PUSH_RETRY_DELAY_SCALE: '0.01',
+        SIGNAL_PUSH_OUTBOUND_ALLOW: '127.0.0.1/32',
+        SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: 'true',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],

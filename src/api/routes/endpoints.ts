@@ -2,13 +2,16 @@ import { Router } from 'express';
 import type { EndpointHealthState, EndpointRecord } from '../../../workflows/contract';
 import { retryScheduleSeconds } from '../../deliveries/retry-schedule';
 import { newEndpointId, newSigningSecret } from '../../ids';
+import type { OutboundSettings } from '../../net/address-policy';
+import { AddressPolicy, warnIfRelaxed } from '../../net/address-policy';
+import { checkEndpointUrl } from '../../net/check-endpoint-url';
 import type { Client } from '@temporalio/client';
 import { listDeadLetters, replayDelivery } from '../../deliveries/read-deliveries';
 import { endpointCreateSchema, endpointPatchSchema, endpointReplaySchema } from '../../schemas/endpoint';
 import type { EndpointHealthClient } from '../../store/endpoint-health';
 import type { TenantStore } from '../../store/tenant-store';
 import { tenantOf } from '../auth';
-import { notFound } from '../errors';
+import { HttpError, notFound } from '../errors';
 import { parse } from '../validate';
 import { endpointIdParam } from './params';
 
@@ -33,8 +36,24 @@ export function endpointView(endpoint: EndpointRecord) {
 /** Bulk replays take at most this many dead letters per call; call again for the rest. */
 const MAX_BULK_REPLAY = 500;
 
-export function endpointRoutes(store: TenantStore, health: EndpointHealthClient, client: Client): Router {
+/** A URL the worker would refuse to reach is refused when saved, so the tenant learns it at once. */
+async function requireReachable(url: string, policy: AddressPolicy): Promise<void> {
+  const problem = await checkEndpointUrl(url, policy);
+  if (!problem) return;
+  throw new HttpError(400, 'validation_failed', `invalid request: url: ${problem}`, [
+    { field: 'url', problem },
+  ]);
+}
+
+export function endpointRoutes(
+  store: TenantStore,
+  health: EndpointHealthClient,
+  client: Client,
+  outbound: OutboundSettings,
+): Router {
   const router = Router();
+  const policy = new AddressPolicy(outbound);
+  warnIfRelaxed(policy);
   const owned = async (tenantId: string, id: string | undefined) => {
     const endpoint = await store.getEndpoint(tenantId, endpointIdParam(id));
     if (!endpoint) throw notFound('endpoint');
@@ -43,6 +62,7 @@ export function endpointRoutes(store: TenantStore, health: EndpointHealthClient,
 
   router.post('/', async (req, res) => {
     const body = parse(endpointCreateSchema, req.body);
+    await requireReachable(body.url, policy);
     const tenant = tenantOf(res);
     const now = new Date().toISOString();
     const id = newEndpointId();
@@ -85,6 +105,7 @@ export function endpointRoutes(store: TenantStore, health: EndpointHealthClient,
   router.patch('/:id', async (req, res) => {
     const id = endpointIdParam(req.params.id);
     const patch = parse(endpointPatchSchema, req.body);
+    if (patch.url !== undefined) await requireReachable(patch.url, policy);
     const endpoint = await store.patchEndpoint(tenantOf(res).id, id, patch);
     if (!endpoint) throw notFound('endpoint');
     if (patch.pause_threshold !== undefined) await health.configure(id, patch.pause_threshold);

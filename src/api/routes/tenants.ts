@@ -3,7 +3,14 @@ import { hashApiKey, newTenantApiKey } from '../../auth/api-keys';
 import { newTenantId } from '../../ids';
 import { tenantCreateSchema } from '../../schemas/tenant';
 import type { TenantStore } from '../../store/tenant-store';
+import { notFound } from '../errors';
 import { parse } from '../validate';
+
+/** A malformed id cannot name a tenant, so it answers like an unknown one. */
+function tenantIdParam(value: string | undefined): string {
+  if (!value || !/^ten_[0-9a-f]{16}$/.test(value)) throw notFound('tenant');
+  return value;
+}
 
 export function tenantRoutes(store: TenantStore): Router {
   const router = Router();
@@ -23,6 +30,16 @@ export function tenantRoutes(store: TenantStore): Router {
     res
       .status(201)
       .json({ id, name, owner_email: ownerEmail ?? null, api_key: apiKey, created_at: createdAt });
+  });
+
+  /** Issues a new tenant key; the old one stops working as soon as this answers. */
+  router.post('/:id/api-keys/rotate', async (req, res) => {
+    const id = tenantIdParam(req.params.id);
+    const apiKey = newTenantApiKey(id);
+    if (!(await store.rotateApiKey(id, hashApiKey(apiKey)))) throw notFound('tenant');
+    const rotatedAt = new Date().toISOString();
+    // Like at creation, the key is shown here once.
+    res.json({ id, api_key: apiKey, rotated_at: rotatedAt });
   });
   return router;
 }

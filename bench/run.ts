@@ -1,0 +1,196 @@
+// `npm run bench`: the embedded stack against a loopback receiver, measured end to end, beside the
+// physical limit of the same POSTs sent straight from one process. See BENCHMARKS.md.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../src/config';
+import { startService } from '../src/service';
+import { sampleSignal } from '../test/helpers/fixtures';
+import { apiClient } from '../test/helpers/stack';
+import { baselinePostsPerSecond } from './baseline';
+import { cpuSeconds, peakRssMb, rssMb } from './process-usage';
+import { startBenchReceiver } from './receiver';
+import { percentile, round } from './stats';
+
+const { values: args } = parseArgs({
+  options: {
+    endpoints: { type: 'string', default: '1' },
+    signals: { type: 'string', default: '2000' },
+    rate: { type: 'string', default: '0' },
+    concurrency: { type: 'string', default: '32' },
+    out: { type: 'string', default: 'bench-results.json' },
+    'in-memory': { type: 'boolean', default: false },
+  },
+});
+const E = Number(args.endpoints);
+const N = Number(args.signals);
+const RATE = Number(args.rate);
+const CONCURRENCY = Number(args.concurrency);
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'signal-push-bench-'));
+  const config = loadConfig({
+    ...process.env,
+    PORT: '0',
+    TEMPORAL_DEV_PORT: process.env.TEMPORAL_DEV_PORT ?? '17233',
+    TEMPORAL_UI_PORT: process.env.TEMPORAL_UI_PORT ?? '18233',
+    SIGNAL_PUSH_DATA_DIR: dataDir,
+    SIGNAL_PUSH_OUTBOUND_ALLOW: '127.0.0.1/32',
+    SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: 'true',
+    SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE: '10000000',
+  });
+  const service = await startService(config, { inMemoryDevServer: args['in-memory'] });
+  const serverPid = service.devServer?.pid;
+  const receiver = await startBenchReceiver();
+  const api = apiClient(service.apiUrl!);
+  const operatorKey = service.operatorKey!.key;
+  try {
+    const tenant = (await api.request('POST', '/v1/tenants', { key: operatorKey, body: { name: 'bench' } }))
+      .body;
+    for (let i = 0; i < E; i++) {
+      await api.request('POST', '/v1/endpoints', {
+        key: tenant.api_key,
+        body: { url: `${receiver.url}?e=${i}` },
+      });
+    }
+    const send = async (signalId: string) => {
+      const started = performance.now();
+      const res = await api.request('POST', '/v1/signals', {
+        key: operatorKey,
+        body: { tenant_id: tenant.id, ...sampleSignal({ signal_id: signalId }) },
+      });
+      if (res.status !== 202) throw new Error(`intake answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return performance.now() - started;
+    };
+    // Warm up: bundles, caches, connections.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => send(`sig_warm_${i}`)));
+    await waitFor(() => receiver.firstSeen.size >= 20 * E, 60_000);
+
+    const cpuBefore = { self: process.cpuUsage(), server: serverPid ? cpuSeconds(serverPid) : 0 };
+    const rssStart = {
+      self: process.memoryUsage().rss / 1024 / 1024,
+      server: serverPid ? rssMb(serverPid) : 0,
+    };
+    const sentAt = new Map<string, number>();
+    const intakeMs: number[] = [];
+    const firstSend = Date.now();
+    let next = 0;
+    const sendNext = async () => {
+      const id = `sig_b${next++}`;
+      sentAt.set(id, Date.now());
+      intakeMs.push(await send(id));
+    };
+    if (RATE > 0) {
+      // Open loop: one signal every 1/RATE s, whatever the latency.
+      const inFlight: Promise<void>[] = [];
+      for (let i = 0; i < N; i++) {
+        const due = firstSend + (i * 1000) / RATE;
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        inFlight.push(sendNext());
+      }
+      await Promise.all(inFlight);
+    } else {
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < N) await sendNext();
+        }),
+      );
+    }
+    const intakeSeconds = (Date.now() - firstSend) / 1000;
+    const expected = N * E + 20 * E;
+    await waitFor(() => receiver.firstSeen.size >= expected, 30 * 60_000);
+    const lastReceipt = Math.max(...receiver.firstSeen.values());
+
+    const latencies: number[] = [];
+    for (const [deliveryId, at] of receiver.firstSeen) {
+      const signalId = /^dlv_ep_[0-9a-f]{16}_(.+)$/.exec(deliveryId)?.[1];
+      const sent = signalId ? sentAt.get(signalId) : undefined;
+      if (sent !== undefined) latencies.push(at - sent);
+    }
+    const cpu = process.cpuUsage(cpuBefore.self);
+    const deliverySeconds = (lastReceipt - firstSend) / 1000;
+    const baseline = await baselinePostsPerSecond(receiver.url, Math.max(N * E, 2000), 64);
+    const summary = {
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        memoryGb: round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      settings: {
+        endpoints: E,
+        signals: N,
+        offeredRate: RATE || 'max',
+        concurrency: RATE ? null : CONCURRENCY,
+        devServerDb: args['in-memory'] ? 'memory' : 'sqlite file',
+      },
+      intake: {
+        signalsPerSecond: round(N / intakeSeconds),
+        p50Ms: round(percentile(intakeMs, 50)),
+        p99Ms: round(percentile(intakeMs, 99)),
+      },
+      delivery: {
+        deliveriesPerSecond: round((N * E) / deliverySeconds),
+        p50Ms: round(percentile(latencies, 50)),
+        p95Ms: round(percentile(latencies, 95)),
+        p99Ms: round(percentile(latencies, 99)),
+      },
+      correctness: {
+        expected: N * E,
+        received: latencies.length,
+        lost: N * E - latencies.length,
+        duplicated: receiver.duplicates,
+      },
+      resources: {
+        apiAndWorkerPeakRssMb: round(peakRssMb(process.pid)),
+        apiAndWorkerRssMb: {
+          start: round(rssStart.self),
+          end: round(process.memoryUsage().rss / 1024 / 1024),
+        },
+        temporalPeakRssMb: serverPid ? round(peakRssMb(serverPid)) : null,
+        temporalRssMb: serverPid ? { start: round(rssStart.server), end: round(rssMb(serverPid)) } : null,
+        apiAndWorkerCpuSeconds: round((cpu.user + cpu.system) / 1e6),
+        temporalCpuSeconds: serverPid ? round(cpuSeconds(serverPid) - cpuBefore.server) : null,
+      },
+      baseline: {
+        postsPerSecond: round(baseline),
+        deliveriesAsFractionOfBaseline: round((N * E) / deliverySeconds / baseline, 3),
+      },
+    };
+    print(summary);
+    await fs.writeFile(args.out!, `${JSON.stringify(summary, null, 2)}\n`);
+    console.log(`\nsummary written to ${args.out}`);
+  } finally {
+    await receiver.close();
+    await service.stop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for deliveries');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function print(summary: Record<string, unknown>): void {
+  for (const [section, values] of Object.entries(summary)) {
+    console.log(`${section}:`);
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+      console.log(
+        `  ${key.padEnd(32)} ${typeof value === 'object' && value ? JSON.stringify(value) : value}`,
+      );
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

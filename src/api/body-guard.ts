@@ -1,0 +1,67 @@
+import type { RequestHandler } from 'express';
+import type { FieldProblem } from './errors';
+import { HttpError } from './errors';
+
+/** Our deepest legitimate body nests 3 levels; the signal's open objects leave room for more. */
+export const MAX_BODY_DEPTH = 32;
+
+// A lone surrogate cannot be encoded in UTF-8, so a receiver would get U+FFFD or choke; NUL
+// truncates strings in C-based consumers. Neither belongs in any field we take.
+const ILL_FORMED = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/;
+
+const problem = (path: string[], text: string): FieldProblem => ({
+  field: path.join('.') || '(body)',
+  problem: text,
+});
+
+/**
+ * Walks the parsed body before any schema sees it, without recursion (a deep body must not
+ * overflow the stack here or later, when it is serialized into a workflow's input), and refuses:
+ * nesting deeper than `MAX_BODY_DEPTH`; strings or keys that are not well-formed Unicode or
+ * hold NUL; and the keys `__proto__` and `constructor.prototype`, which some object-merging code
+ * turns into prototype pollution.
+ */
+export const guardBody: RequestHandler = (req, _res, next) => {
+  const body: unknown = req.body;
+  if (body === null || typeof body !== 'object') {
+    next();
+    return;
+  }
+  const stack: Array<{ value: unknown; path: string[] }> = [{ value: body, path: [] }];
+  const fields: FieldProblem[] = [];
+  while (stack.length > 0 && fields.length < 20) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (ILL_FORMED.test(value)) fields.push(problem(path, 'is not well-formed Unicode or contains NUL'));
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length >= MAX_BODY_DEPTH) {
+      next(
+        new HttpError(400, 'body_too_deep', `request body nests deeper than ${MAX_BODY_DEPTH} levels`, [
+          problem([], `nests deeper than ${MAX_BODY_DEPTH} levels`),
+        ]),
+      );
+      return;
+    }
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = [...path, key];
+      if (key === '__proto__' || (key === 'constructor' && isObjectWith(child, 'prototype'))) {
+        fields.push(problem(childPath, 'is a reserved key'));
+      } else if (ILL_FORMED.test(key)) {
+        fields.push(problem(path, 'has a key that is not well-formed Unicode or contains NUL'));
+      } else {
+        stack.push({ value: child, path: childPath });
+      }
+    }
+  }
+  if (fields.length > 0) {
+    const summary = fields.map((f) => `${f.field}: ${f.problem}`).join('; ');
+    next(new HttpError(400, 'validation_failed', `invalid request: ${summary}`, fields));
+    return;
+  }
+  next();
+};
+
+const isObjectWith = (value: unknown, key: string): boolean =>
+  value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, key);
