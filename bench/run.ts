@@ -8,7 +8,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config';
 import { startService } from '../src/service';
 import { sampleSignal } from '../test/helpers/fixtures';
-import { apiClient } from '../test/helpers/stack';
+import { apiClient } from '../test/helpers/api-client';
 import { baselinePostsPerSecond } from './baseline';
 import { cpuSeconds, peakRssMb, rssMb } from './process-usage';
 import { startBenchReceiver } from './receiver';

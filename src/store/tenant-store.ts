@@ -22,8 +22,17 @@ import { tenantWorkflow } from '../../workflows/tenant';
 
 const STORE_CALL_TIMEOUT_MS = 10_000;
 
+/**
+ * How long a read of a tenant is reused. A tenant workflow answers queries one at a time, so at
+ * intake rates every request asking it afresh would queue behind the others. Writes through this
+ * store forget the tenant at once; another process's writes show within this bound.
+ */
+export const STORE_CACHE_MS = 1_000;
+
 /** Tenants and their endpoints, read and written through each tenant's workflow. */
 export class TenantStore {
+  private readonly reads = new Map<string, { expires: number; value: Promise<unknown> }>();
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
@@ -39,11 +48,16 @@ export class TenantStore {
 
   /** `undefined` when no such tenant exists. */
   async get(tenantId: string): Promise<TenantRecord | undefined> {
-    return ifFound(() => this.within(() => this.handle(tenantId).query(tenantQuery)));
+    return this.cached(`${tenantId}/tenant`, () =>
+      ifFound(() => this.within(() => this.handle(tenantId).query(tenantQuery))),
+    );
   }
 
   async listEndpoints(tenantId: string): Promise<EndpointRecord[]> {
-    return (await ifFound(() => this.within(() => this.handle(tenantId).query(endpointsQuery)))) ?? [];
+    return this.cached(
+      `${tenantId}/endpoints`,
+      async () => (await ifFound(() => this.within(() => this.handle(tenantId).query(endpointsQuery)))) ?? [],
+    );
   }
 
   async getEndpoint(tenantId: string, endpointId: string): Promise<EndpointRecord | undefined> {
@@ -52,7 +66,7 @@ export class TenantStore {
   }
 
   async createEndpoint(endpoint: EndpointRecord): Promise<EndpointRecord> {
-    return this.within(() =>
+    return this.writing(endpoint.tenant_id, () =>
       this.handle(endpoint.tenant_id).executeUpdate(createEndpointUpdate, { args: [{ endpoint }] }),
     );
   }
@@ -65,7 +79,7 @@ export class TenantStore {
   ): Promise<EndpointRecord | undefined> {
     const updatedAt = new Date().toISOString();
     return ifEndpointExists(() =>
-      this.within(() =>
+      this.writing(tenantId, () =>
         this.handle(tenantId).executeUpdate(patchEndpointUpdate, { args: [{ id, patch, updatedAt }] }),
       ),
     );
@@ -74,14 +88,16 @@ export class TenantStore {
   /** False when the tenant has no such endpoint. */
   async deleteEndpoint(tenantId: string, id: string): Promise<boolean> {
     const deleted = await ifEndpointExists(async () => {
-      await this.within(() => this.handle(tenantId).executeUpdate(deleteEndpointUpdate, { args: [{ id }] }));
+      await this.writing(tenantId, () =>
+        this.handle(tenantId).executeUpdate(deleteEndpointUpdate, { args: [{ id }] }),
+      );
       return true;
     });
     return deleted ?? false;
   }
 
   async setEndpointHealth(tenantId: string, id: string, health: EndpointHealthSummary): Promise<void> {
-    await this.within(() =>
+    await this.writing(tenantId, () =>
       this.handle(tenantId).executeUpdate(setEndpointHealthUpdate, { args: [{ id, health }] }),
     );
   }
@@ -89,12 +105,33 @@ export class TenantStore {
   /** Replaces the tenant's key hash; false when no such tenant exists. */
   async rotateApiKey(tenantId: string, apiKeyHash: string): Promise<boolean> {
     const rotated = await ifFound(async () => {
-      await this.within(() =>
+      await this.writing(tenantId, () =>
         this.handle(tenantId).executeUpdate(rotateApiKeyUpdate, { args: [{ apiKeyHash }] }),
       );
       return true;
     });
     return rotated ?? false;
+  }
+
+  /** One read in flight per key, reused until it expires; a failed read is not kept. */
+  private cached<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.reads.get(key);
+    if (hit && hit.expires > now) return hit.value as Promise<T>;
+    const value = read();
+    this.reads.set(key, { expires: now + STORE_CACHE_MS, value });
+    value.catch(() => this.reads.delete(key));
+    return value;
+  }
+
+  /** A write, after which this process reads the tenant afresh. */
+  private async writing<T>(tenantId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await this.within(write);
+    } finally {
+      this.reads.delete(`${tenantId}/tenant`);
+      this.reads.delete(`${tenantId}/endpoints`);
+    }
   }
 
   /**

@@ -4,22 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config';
+import type { Api } from './api-client';
+import { apiClient } from './api-client';
 import type { Service } from '../../src/service';
 import { startService } from '../../src/service';
 
-export interface ApiResponse<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-export interface Api {
-  request<T = any>(
-    method: string,
-    path: string,
-    options?: { key?: string; body?: unknown; raw?: string },
-  ): Promise<ApiResponse<T>>;
-}
+export { apiClient };
+export type { Api };
 
 export interface Stack {
   service: Service;
@@ -70,27 +61,6 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     async stop() {
       await service.stop();
       await fs.rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-export function apiClient(baseUrl: string): Api {
-  return {
-    async request(method, urlPath, options = {}) {
-      const headers: Record<string, string> = {};
-      if (options.key) headers.authorization = `Bearer ${options.key}`;
-      let body: string | undefined;
-      if (options.raw !== undefined || options.body !== undefined) {
-        headers['content-type'] = 'application/json';
-        body = options.raw ?? JSON.stringify(options.body);
-      }
-      const response = await fetch(`${baseUrl}${urlPath}`, { method, headers, body });
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: text ? JSON.parse(text) : undefined,
-      };
     },
   };
 }

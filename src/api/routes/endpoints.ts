@@ -120,15 +120,25 @@ export function endpointRoutes(
     res.status(204).end();
   });
 
+  // The health workflow mirrors this into the store too, but only after the answer: writing it here
+  // means a signal sent right after the answer already finds the endpoint paused (or resumed).
+  const mirrorHealth = (state: EndpointHealthState) =>
+    store.setEndpointHealth(state.tenantId, state.endpointId, {
+      paused: state.paused,
+      failing: state.consecutiveFailures > 0,
+    });
+
   router.post('/:id/pause', async (req, res) => {
     const endpoint = await owned(tenantOf(res).id, req.params.id);
     const state = await health.pause(endpoint.id, 'manual');
+    await mirrorHealth(state);
     res.json(healthView(state));
   });
 
   router.post('/:id/resume', async (req, res) => {
     const endpoint = await owned(tenantOf(res).id, req.params.id);
     const state = await health.resume(endpoint.id);
+    await mirrorHealth(state);
     res.json(healthView(state));
   });
 
