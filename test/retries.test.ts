@@ -104,6 +104,15 @@ test('an unresolvable host is recorded as a DNS failure', async () => {
   expect(delivery.attempts.map((a: any) => a.error_kind)).toEqual(['dns', 'dns']);
 });
 
+test('a TLS handshake that fails (https to a plain-HTTP port) is recorded as a TLS failure', async () => {
+  const plain = await receiver(() => ({ status: 200 }));
+  const { delivery } = await deliverOnce({
+    url: plain.url.replace('http://', 'https://'),
+    retry_policy: { max_retries: 1, interval_seconds: 30, backoff: 'fixed' },
+  });
+  expect(delivery.attempts.map((a: any) => a.error_kind)).toEqual(['tls', 'tls']);
+});
+
 test('only the first 1 KB of a response body is kept in the log', async () => {
   const target = await receiver(() => ({ status: 400, body: 'x'.repeat(100_000) }));
   const { delivery } = await deliverOnce({
