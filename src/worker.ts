@@ -41,6 +41,9 @@ export async function createWorker(
     dataConverter: options.dataConverter,
     // On SIGTERM, attempts in flight (30 s at most) finish instead of being cut off and redone.
     shutdownGraceTime: '35s',
+    // An attempt is an HTTP request waiting on someone else's server, with a bounded body: many can
+    // wait at once, so endpoints that hang until their timeout cannot take every slot from the rest.
+    maxConcurrentActivityTaskExecutions: 1000,
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),

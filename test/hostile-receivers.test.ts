@@ -78,7 +78,10 @@ test('slow, resetting, garbage-speaking and endless receivers neither stall a he
     const latencies = healthy.requests.map(
       (r) => r.at - sentAt.get(String(r.headers['x-signal-push-delivery-id']))!,
     );
-    expect(Math.max(...latencies)).toBeLessThan(5_000);
+    // Stuck behind the hanging endpoint, a healthy delivery would wait out its 2 s timeout.
+    latencies.sort((a, b) => a - b);
+    expect(latencies[Math.floor(latencies.length / 2)]).toBeLessThan(2_000);
+    expect(latencies[latencies.length - 1]).toBeLessThan(10_000);
 
     const kinds = async (endpointId: string) => {
       const ids = accepted.filter((d) => d.endpoint_id === endpointId).slice(0, 3);
