@@ -9,6 +9,17 @@ const optionalString = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
+/** `a, b,c` → `['a', 'b', 'c']`; unset or empty → `[]`. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
 const envSchema = z
   .object({
     SIGNAL_PUSH_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
@@ -34,28 +45,12 @@ const envSchema = z
     SIGNAL_PUSH_OPS_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     SIGNAL_PUSH_OPS_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16).optional()),
     /** Hosts and CIDR ranges that may be reached although private (local development and tests). */
-    SIGNAL_PUSH_OUTBOUND_ALLOW: z
-      .string()
-      .default('')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean),
-      ),
+    SIGNAL_PUSH_OUTBOUND_ALLOW: commaList,
     SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
     SIGNAL_PUSH_OUTBOUND_PROXY: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     /** `kid:base64key,…`, 32-byte AES keys; the first encrypts, all decrypt (rotation). */
     SIGNAL_PUSH_CODEC_KEYS: optionalString,
-    SIGNAL_PUSH_CODEC_CORS_ORIGINS: z
-      .string()
-      .default('')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((item) => item.trim())
-          .filter(Boolean),
-      ),
+    SIGNAL_PUSH_CODEC_CORS_ORIGINS: commaList,
     SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
     TEMPORAL_ADDRESS: optionalString,
     TEMPORAL_NAMESPACE: z.string().default('default'),

@@ -1,17 +1,15 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { searchAttributes } from '../../workflows/contract';
 import type { DeliveryStatus } from '../../workflows/contract';
-import type { DeliveryDetail, ReplayOutcome } from '../deliveries/read-deliveries';
-import { getDelivery, replayDelivery } from '../deliveries/read-deliveries';
+import type { DeliveryDetail, DeliverySummary, ReplayOutcome } from '../deliveries/read-deliveries';
+import { DELIVERY_TYPE, getDelivery, replayDelivery, summarize } from '../deliveries/read-deliveries';
 
 /*
  * The delivery log across every tenant, for operators. The tenant-scoped reads of
  * read-deliveries.ts are reused for one delivery, with the tenant taken from its own search
  * attributes.
  */
-
-const DELIVERY_TYPE = 'deliveryWorkflow';
 
 export interface DeliveryFilter {
   tenantId?: string;
@@ -24,18 +22,7 @@ export interface DeliveryFilter {
   deadLetteredSince?: string;
 }
 
-export interface OperatorDeliverySummary {
-  id: string;
-  tenant_id: string | undefined;
-  endpoint_id: string | undefined;
-  signal_id: string | undefined;
-  signal_type: string | undefined;
-  status: string | undefined;
-  attempt_count: number;
-  dead_lettered_at: string | null;
-  created_at: string;
-  completed_at: string | null;
-}
+export type OperatorDeliverySummary = DeliverySummary;
 
 export type OperatorDeliveryDetail = DeliveryDetail & { tenant_id: string };
 
@@ -56,22 +43,6 @@ export function deliveryQuery(filter: DeliveryFilter, userQuery?: string): strin
   if (filter.deadLetteredSince) clauses.push(`DeadLetteredAt >= ${literal(filter.deadLetteredSince)}`);
   if (userQuery) clauses.push(`(${userQuery})`);
   return clauses.join(' AND ');
-}
-
-function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): OperatorDeliverySummary {
-  const attributes = info.typedSearchAttributes;
-  return {
-    id: info.workflowId,
-    tenant_id: attributes.get(searchAttributes.tenantId),
-    endpoint_id: attributes.get(searchAttributes.endpointId),
-    signal_id: attributes.get(searchAttributes.signalId),
-    signal_type: attributes.get(searchAttributes.signalType),
-    status: attributes.get(searchAttributes.deliveryStatus),
-    attempt_count: attributes.get(searchAttributes.deliveryAttempts) ?? 0,
-    dead_lettered_at: attributes.get(searchAttributes.deadLetteredAt)?.toISOString() ?? null,
-    created_at: info.startTime.toISOString(),
-    completed_at: info.closeTime?.toISOString() ?? null,
-  };
 }
 
 /** Deliveries matching `query` from Temporal's visibility store (eventually consistent), newest first. */
@@ -110,9 +81,7 @@ export async function findDelivery(
   const tenantId = await tenantOf(client, deliveryId);
   if (!tenantId) return undefined;
   const delivery = await getDelivery(client, tenantId, deliveryId);
-  if (!delivery) return undefined;
-  const { id, ...rest } = delivery;
-  return { id, tenant_id: tenantId, ...rest };
+  return delivery && { ...delivery, tenant_id: tenantId };
 }
 
 /** Signals a replay to one dead letter, whatever its tenant; checks its current state, not visibility's. */

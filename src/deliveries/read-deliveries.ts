@@ -12,6 +12,7 @@ import type { DeliveryListQuery } from '../schemas/deliveries';
 
 export interface DeliverySummary {
   id: string;
+  tenant_id: string | undefined;
   endpoint_id: string | undefined;
   signal_id: string | undefined;
   signal_type: string | undefined;
@@ -29,13 +30,15 @@ export interface DeliveryDetail extends DeliverySummary {
   replays: number;
 }
 
-const DELIVERY_TYPE = 'deliveryWorkflow';
+export const DELIVERY_TYPE = 'deliveryWorkflow';
 const FINAL_STATUSES = new Set(['delivered', 'failed', 'expired']);
 
-function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): DeliverySummary {
+/** A delivery as its search attributes describe it: what a list shows without reading histories. */
+export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): DeliverySummary {
   const attributes = info.typedSearchAttributes;
   return {
     id: info.workflowId,
+    tenant_id: attributes.get(searchAttributes.tenantId),
     endpoint_id: attributes.get(searchAttributes.endpointId),
     signal_id: attributes.get(searchAttributes.signalId),
     signal_type: attributes.get(searchAttributes.signalType),
