@@ -15,6 +15,9 @@ async function main(): Promise<void> {
     service.operatorKey?.file
       ? `  Operator key:    ${service.operatorKey.file}${service.operatorKey.created ? ' (new)' : ''}`
       : service.operatorKey && '  Operator key:    from SIGNAL_PUSH_OPERATOR_KEY',
+    service.codecKeys.file
+      ? `  Payload keys:    ${service.codecKeys.file}${service.codecKeys.created ? ' (new)' : ''}`
+      : '  Payload keys:    from SIGNAL_PUSH_CODEC_KEYS',
   ];
   console.log(lines.filter(Boolean).join('\n'));
 
