@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
+bash scripts/ensure-chromium.sh
 TEMPORAL_CLI_PATH=$(bash scripts/install-temporal.sh)
 export TEMPORAL_CLI_PATH
 exec npx vitest run "$@"

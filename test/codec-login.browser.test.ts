@@ -13,7 +13,7 @@ import { startStack } from './helpers/stack';
  * the UI read the answer.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // The project's tsconfig has no DOM library, so the few in-page expressions that read `document`
 // are passed to `page.evaluate` as text; `fetch`, `atob` and `btoa` are typed by Node's own.
 
