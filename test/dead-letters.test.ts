@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createEndpoint, createTenant, sendSignal } from './helpers/fixtures';
 import type { TestTenant } from './helpers/fixtures';
-import type { Reply } from './helpers/receiver';
-import { startReceiver } from './helpers/receiver';
+import { startReceiver, startSwitchableReceiver } from './helpers/receiver';
 import type { Stack } from './helpers/stack';
 import { eventually, startStack } from './helpers/stack';
 
@@ -21,12 +20,6 @@ afterAll(async () => {
 
 const oneRetry = { max_retries: 1, interval_seconds: 30, backoff: 'fixed' };
 
-async function switchable(initial: Reply) {
-  let reply = initial;
-  const receiver = await startReceiver(() => reply);
-  return { receiver, set: (next: Reply) => (reply = next) };
-}
-
 async function deliveryIn(on: Stack, tenant: TestTenant, id: string, status: string) {
   return eventually(async () => {
     const res = await on.api.request('GET', `/v1/deliveries/${id}`, { key: tenant.key });
@@ -41,7 +34,7 @@ async function deadLetter(on: Stack, tenant: TestTenant, endpointId: string) {
 }
 
 test('with the dead-letter queue on, a delivery that exhausts its retries waits as a dead letter and is listed', async () => {
-  const { receiver } = await switchable({ status: 500 });
+  const { receiver } = await startSwitchableReceiver({ status: 500 });
   try {
     const tenant = await createTenant(stack);
     const endpoint = await createEndpoint(stack, tenant, {
@@ -66,7 +59,7 @@ test('with the dead-letter queue on, a delivery that exhausts its retries waits 
 });
 
 test("a replay runs a fresh round under the endpoint's current URL and ends delivered", async () => {
-  const { receiver } = await switchable({ status: 500 });
+  const { receiver } = await startSwitchableReceiver({ status: 500 });
   const moved = await startReceiver();
   try {
     const tenant = await createTenant(stack);
@@ -104,7 +97,7 @@ test("a replay runs a fresh round under the endpoint's current URL and ends deli
 });
 
 test('a replay that fails again dead-letters the delivery again', async () => {
-  const { receiver } = await switchable({ status: 500 });
+  const { receiver } = await startSwitchableReceiver({ status: 500 });
   try {
     const tenant = await createTenant(stack);
     const endpoint = await createEndpoint(stack, tenant, {
@@ -125,7 +118,7 @@ test('a replay that fails again dead-letters the delivery again', async () => {
 });
 
 test('replaying an endpoint replays each of its dead letters, and only those since the time given', async () => {
-  const { receiver, set } = await switchable({ status: 500 });
+  const { receiver, set } = await startSwitchableReceiver({ status: 500 });
   try {
     const tenant = await createTenant(stack);
     const endpoint = await createEndpoint(stack, tenant, {
@@ -171,7 +164,7 @@ test('replaying an endpoint replays each of its dead letters, and only those sin
 });
 
 test("another tenant's dead letter cannot be listed or replayed", async () => {
-  const { receiver } = await switchable({ status: 500 });
+  const { receiver } = await startSwitchableReceiver({ status: 500 });
   try {
     const owner = await createTenant(stack);
     const other = await createTenant(stack);

@@ -7,20 +7,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { inject } from 'vitest';
 import { sampleSignal } from './helpers/fixtures';
+import { freePort } from './helpers/free-port';
 import { startReceiver } from './helpers/receiver';
 import { apiClient, eventually } from './helpers/stack';
 
 // `npm start`'s own entry point, on the embedded default: it starts its own dev server.
 let dataDir: string;
 const ports = { api: 0, temporal: 0, ui: 0 };
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Running {
   child: ChildProcess;

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { startDevServer } from '../src/temporal/dev-server';
 import { createEndpoint, createTenant, sampleSignal, settledDelivery } from './helpers/fixtures';
 import type { TestTenant } from './helpers/fixtures';
+import { freePort } from './helpers/free-port';
 import { startReceiver } from './helpers/receiver';
 import type { Stack } from './helpers/stack';
 import { eventually, startStack } from './helpers/stack';
@@ -188,17 +189,9 @@ async function slowServer(holdMs: number, onAnswer: () => void): Promise<{ url: 
     }, holdMs);
   });
   await new Promise<void>((resolve) => slowHttp!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(slowHttp.address() as net.AddressInfo).port}/slow` };
+  return { url: `http://127.0.0.1:${(slowHttp.address() as AddressInfo).port}/slow` };
 }
 async function closeSlowServer() {
   slowHttp?.closeAllConnections();
   await new Promise((resolve) => slowHttp?.close(resolve));
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -6,8 +6,8 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createEndpoint, createTenant, sendSignal, settledDelivery } from './helpers/fixtures';
 import type { TestTenant } from './helpers/fixtures';
-import type { Receiver, Reply } from './helpers/receiver';
-import { startReceiver } from './helpers/receiver';
+import type { Receiver } from './helpers/receiver';
+import { startReceiver, startSwitchableReceiver } from './helpers/receiver';
 import type { Stack } from './helpers/stack';
 import { eventually, startStack } from './helpers/stack';
 
@@ -44,13 +44,6 @@ afterAll(async () => {
   await new Promise<void>((resolve) => smtp.close(() => resolve()));
 });
 
-/** A receiver whose answer the test can change while deliveries are under way. */
-async function switchable(initial: Reply) {
-  let reply = initial;
-  const receiver = await startReceiver(() => reply);
-  return { receiver, set: (next: Reply) => (reply = next) };
-}
-
 const endpointState = async (tenant: TestTenant, id: string) =>
   (await stack.api.request('GET', `/v1/endpoints/${id}`, { key: tenant.key })).body;
 
@@ -60,7 +53,7 @@ const deliveryStatus = async (tenant: TestTenant, id: string) =>
 const oneRetry = { max_retries: 1, interval_seconds: 30, backoff: 'fixed' };
 
 test('pauses the endpoint at exactly the 3rd consecutive failed delivery when its threshold is 3', async () => {
-  const { receiver } = await switchable({ status: 500 });
+  const { receiver } = await startSwitchableReceiver({ status: 500 });
   try {
     const tenant = await createTenant(stack);
     const endpoint = await createEndpoint(stack, tenant, {
@@ -91,7 +84,7 @@ test('pauses the endpoint at exactly the 3rd consecutive failed delivery when it
 });
 
 test('a success resets the streak, so failures must be consecutive to pause', async () => {
-  const { receiver, set } = await switchable({ status: 500 });
+  const { receiver, set } = await startSwitchableReceiver({ status: 500 });
   try {
     const tenant = await createTenant(stack);
     const endpoint = await createEndpoint(stack, tenant, {
@@ -121,7 +114,7 @@ test('a success resets the streak, so failures must be consecutive to pause', as
 });
 
 test('while paused, new and retrying deliveries are held; on resume each is delivered once and the streak restarts', async () => {
-  const { receiver, set } = await switchable({ status: 500 });
+  const { receiver, set } = await startSwitchableReceiver({ status: 500 });
   try {
     const tenant = await createTenant(stack);
     const endpoint = await createEndpoint(stack, tenant, {
@@ -160,7 +153,7 @@ test('while paused, new and retrying deliveries are held; on resume each is deli
 });
 
 test('a 410 Gone pauses the endpoint at once and holds the delivery instead of retrying', async () => {
-  const { receiver, set } = await switchable({ status: 410 });
+  const { receiver, set } = await startSwitchableReceiver({ status: 410 });
   try {
     const tenant = await createTenant(stack);
     const endpoint = await createEndpoint(stack, tenant, { url: receiver.url });
@@ -182,7 +175,7 @@ test('a 410 Gone pauses the endpoint at once and holds the delivery instead of r
 });
 
 test('the owner is e-mailed and the operator gets signed endpoint.paused and endpoint.resumed events', async () => {
-  const { receiver } = await switchable({ status: 503 });
+  const { receiver } = await startSwitchableReceiver({ status: 503 });
   try {
     const res = await stack.api.request('POST', '/v1/tenants', {
       key: stack.operatorKey,

@@ -77,3 +77,17 @@ export async function startReceiver(
     },
   };
 }
+
+/** A receiver whose answer the test can change while deliveries are under way. */
+export async function startSwitchableReceiver(
+  initial: Reply,
+): Promise<{ receiver: Receiver; set(next: Reply): void }> {
+  let reply = initial;
+  const receiver = await startReceiver(() => reply);
+  return {
+    receiver,
+    set: (next) => {
+      reply = next;
+    },
+  };
+}
