@@ -27,6 +27,11 @@ async function deliveryIn(on: Stack, tenant: TestTenant, id: string, status: str
   });
 }
 
+/** An endpoint with the dead-letter queue on and one retry, so a failing delivery dead-letters in ~1 s. */
+function dlqEndpoint(on: Stack, tenant: TestTenant, url: string) {
+  return createEndpoint(on, tenant, { url, dead_letter_queue: true, retry_policy: oneRetry });
+}
+
 async function deadLetter(on: Stack, tenant: TestTenant, endpointId: string) {
   const { deliveries } = await sendSignal(on, tenant);
   const id = deliveries.find((d) => d.endpoint_id === endpointId)!.delivery_id;
@@ -37,11 +42,7 @@ test('with the dead-letter queue on, a delivery that exhausts its retries waits 
   const { receiver } = await startSwitchableReceiver({ status: 500 });
   try {
     const tenant = await createTenant(stack);
-    const endpoint = await createEndpoint(stack, tenant, {
-      url: receiver.url,
-      dead_letter_queue: true,
-      retry_policy: oneRetry,
-    });
+    const endpoint = await dlqEndpoint(stack, tenant, receiver.url);
     const delivery = await deadLetter(stack, tenant, endpoint.id);
     expect(delivery.attempts).toHaveLength(2);
     expect(delivery.completed_at).toBeNull();
@@ -63,11 +64,7 @@ test("a replay runs a fresh round under the endpoint's current URL and ends deli
   const moved = await startReceiver();
   try {
     const tenant = await createTenant(stack);
-    const endpoint = await createEndpoint(stack, tenant, {
-      url: receiver.url,
-      dead_letter_queue: true,
-      retry_policy: oneRetry,
-    });
+    const endpoint = await dlqEndpoint(stack, tenant, receiver.url);
     const delivery = await deadLetter(stack, tenant, endpoint.id);
     await stack.api.request('PATCH', `/v1/endpoints/${endpoint.id}`, {
       key: tenant.key,
@@ -100,11 +97,7 @@ test('a replay that fails again dead-letters the delivery again', async () => {
   const { receiver } = await startSwitchableReceiver({ status: 500 });
   try {
     const tenant = await createTenant(stack);
-    const endpoint = await createEndpoint(stack, tenant, {
-      url: receiver.url,
-      dead_letter_queue: true,
-      retry_policy: oneRetry,
-    });
+    const endpoint = await dlqEndpoint(stack, tenant, receiver.url);
     const delivery = await deadLetter(stack, tenant, endpoint.id);
     await stack.api.request('POST', `/v1/deliveries/${delivery.id}/replay`, { key: tenant.key });
     const again = await eventually(async () => {
@@ -121,11 +114,7 @@ test('replaying an endpoint replays each of its dead letters, and only those sin
   const { receiver, set } = await startSwitchableReceiver({ status: 500 });
   try {
     const tenant = await createTenant(stack);
-    const endpoint = await createEndpoint(stack, tenant, {
-      url: receiver.url,
-      dead_letter_queue: true,
-      retry_policy: oneRetry,
-    });
+    const endpoint = await dlqEndpoint(stack, tenant, receiver.url);
     const older = await deadLetter(stack, tenant, endpoint.id);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const since = new Date().toISOString();
@@ -168,11 +157,7 @@ test("another tenant's dead letter cannot be listed or replayed", async () => {
   try {
     const owner = await createTenant(stack);
     const other = await createTenant(stack);
-    const endpoint = await createEndpoint(stack, owner, {
-      url: receiver.url,
-      dead_letter_queue: true,
-      retry_policy: oneRetry,
-    });
+    const endpoint = await dlqEndpoint(stack, owner, receiver.url);
     const delivery = await deadLetter(stack, owner, endpoint.id);
     const replay = await stack.api.request('POST', `/v1/deliveries/${delivery.id}/replay`, {
       key: other.key,
@@ -192,11 +177,7 @@ test('a dead letter nobody replays expires when its retention runs out', async (
   const receiver = await startReceiver(() => ({ status: 500 }));
   try {
     const tenant = await createTenant(shortLived);
-    const endpoint = await createEndpoint(shortLived, tenant, {
-      url: receiver.url,
-      dead_letter_queue: true,
-      retry_policy: oneRetry,
-    });
+    const endpoint = await dlqEndpoint(shortLived, tenant, receiver.url);
     const delivery = await deadLetter(shortLived, tenant, endpoint.id);
     const expired = await deliveryIn(shortLived, tenant, delivery.id, 'expired');
     expect(expired.completed_at).not.toBeNull();
