@@ -3,7 +3,8 @@ import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import type { AttemptRecord, EndpointSnapshot } from '../workflows/contract';
 import { classifyError, classifyStatus } from './classify-outcome';
-import { signHex } from './sign';
+import { retryAfterMs } from './retry-after';
+import { hmacHex, signatureHeaders } from './signature-schemes';
 
 /** How much of a receiver's answer is kept in the delivery log. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
@@ -32,14 +33,22 @@ export interface AttemptDeps {
  */
 export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): Promise<AttemptRecord> {
   const { endpoint } = input;
-  // Serialize once and sign those exact bytes: the receiver verifies what it received.
-  const body = Buffer.from(JSON.stringify(input.payload));
+  const startedAt = new Date();
+  const secrets = endpoint.secrets
+    .filter(({ expiresAt }) => expiresAt === null || Date.parse(expiresAt) > startedAt.getTime())
+    .map(({ secret }) => secret);
+  const body = serialize(input.payload, endpoint.signature.body_field, secrets[0]);
   const headers: Record<string, string> = {
+    ...lowercaseKeys(endpoint.headers),
     'content-type': 'application/json',
     'user-agent': deps.userAgent,
     'x-signal-push-delivery-id': input.deliveryId,
     'x-signal-push-attempt': String(input.attempt),
-    [endpoint.signatureHeader.toLowerCase()]: signHex(endpoint.secret, body),
+    ...signatureHeaders(
+      { scheme: endpoint.signature.scheme, header: endpoint.signature.header, secrets },
+      // The delivery id is the message id: the same on every attempt, so receivers can deduplicate.
+      { id: input.deliveryId, timestamp: startedAt, body },
+    ),
   };
 
   const context = Context.current();
@@ -48,13 +57,12 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
   // Only a slow receiver makes us heartbeat: it lets Temporal notice a lost worker in seconds,
   // not after the whole timeout, and delivers cancellation to a request in flight.
   const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-  const startedAt = new Date();
   const started = performance.now();
   const latency = (): number => Math.round(performance.now() - started);
 
   try {
     const response = await request(endpoint.url, {
-      method: 'POST',
+      method: endpoint.method,
       body,
       headers,
       signal,
@@ -70,6 +78,9 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
       http_status: response.statusCode,
       error_kind: classifyStatus(response.statusCode),
       response_body: excerpt,
+      retry_after_ms: RETRY_AFTER_STATUSES.has(response.statusCode)
+        ? retryAfterMs(response.headers['retry-after'], new Date())
+        : null,
     };
   } catch (error) {
     if (signal.aborted && !timeout.aborted) throw error; // cancelled: let Temporal see it
@@ -80,10 +91,29 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
       http_status: null,
       error_kind: classifyError(error, timeout.aborted),
       response_body: '',
+      retry_after_ms: null,
     };
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+/** Statuses whose Retry-After the schedule honours: too many requests, and unavailable for now. */
+const RETRY_AFTER_STATUSES = new Set([429, 503]);
+
+/**
+ * Serializes once, and the signature goes over those exact bytes: the receiver verifies what it
+ * received. PQ Intel also puts a signature in the body: the hex HMAC of the body without it, added
+ * last, so the header (over the whole body) verifies too.
+ */
+function serialize(payload: Record<string, unknown>, bodyField: string | null, secret: string | undefined) {
+  const json = JSON.stringify(payload);
+  if (bodyField === null || secret === undefined) return Buffer.from(json);
+  return Buffer.from(JSON.stringify({ ...payload, [bodyField]: hmacHex(secret, json) }));
+}
+
+function lowercaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 /** Reads at most RESPONSE_EXCERPT_BYTES and drops the rest, so an endless body cannot hold us. */

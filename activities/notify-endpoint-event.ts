@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
-import { signHex } from './sign';
+import { hmacHex } from './signature-schemes';
 
 /** Where pause/resume notices go; either channel may be left unconfigured. */
 export interface NotifierConfig {
@@ -25,7 +25,8 @@ export interface EndpointEvent {
   /** `null` for `endpoint.resumed`. */
   reason: 'failure_streak' | 'gone' | 'manual' | null;
   consecutive_failures: number;
-  threshold: number;
+  /** null: the endpoint never pauses on failures. */
+  threshold: number | null;
 }
 
 /** What the notifier needs from the worker. */
@@ -103,7 +104,7 @@ async function postOpsEvent(deps: NotifierDeps, event: EndpointEvent): Promise<b
       'content-type': 'application/json',
       'user-agent': deps.userAgent,
       'x-signal-push-event-id': event.id,
-      'x-signal-push-signature': signHex(ops.secret, body),
+      'x-signal-push-signature': hmacHex(ops.secret, body),
     },
     signal: cancelled ? AbortSignal.any([timeout, cancelled]) : timeout,
     dispatcher: deps.dispatcher,
@@ -148,7 +149,7 @@ function bodyOf(event: EndpointEvent): string {
     `Endpoint id:          ${event.endpoint_id}`,
     `Endpoint label:       ${event.endpoint_label}`,
     ...(event.reason ? [`Reason:               ${PAUSE_REASONS[event.reason]}`] : []),
-    `Consecutive failures: ${event.consecutive_failures} (pause threshold: ${event.threshold})`,
+    `Consecutive failures: ${event.consecutive_failures} (pause threshold: ${event.threshold ?? 'none'})`,
     `Time:                 ${event.occurred_at}`,
     '',
     ...(resumed

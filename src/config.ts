@@ -35,6 +35,12 @@ const envSchema = z
     SIGNAL_PUSH_USER_AGENT: z.string().default('signal-push/0.1 (+https://github.com/signal-push)'),
     /** Multiplies every retry delay; tests set it low so schedules play out in seconds. */
     SIGNAL_PUSH_RETRY_DELAY_SCALE: z.coerce.number().positive().max(1).default(1),
+    SIGNAL_PUSH_MAX_PAYLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(256 * 1024),
     /** How long a dead letter waits for a replay before it expires (PQ Intel: 7 days). */
     SIGNAL_PUSH_DEAD_LETTER_RETENTION_SECONDS: z.coerce
       .number()
@@ -78,6 +84,7 @@ export interface Config {
   signatureHeader: string;
   userAgent: string;
   retryDelayScale: number;
+  maxPayloadBytes: number;
   deadLetterRetentionMs: number;
   notifications: NotifierConfig;
   outbound: {
@@ -129,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     signatureHeader: e.SIGNAL_PUSH_SIGNATURE_HEADER,
     userAgent: e.SIGNAL_PUSH_USER_AGENT,
     retryDelayScale: e.SIGNAL_PUSH_RETRY_DELAY_SCALE,
+    maxPayloadBytes: e.SIGNAL_PUSH_MAX_PAYLOAD_BYTES,
     deadLetterRetentionMs: e.SIGNAL_PUSH_DEAD_LETTER_RETENTION_SECONDS * 1000,
     notifications: Object.freeze({
       smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,

@@ -85,6 +85,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     const plan = {
       signatureHeader: config.signatureHeader,
       retryDelayScale: config.retryDelayScale,
+      maxPayloadBytes: config.maxPayloadBytes,
       deadLetterRetentionMs: config.deadLetterRetentionMs,
     };
     const operatorKey = runsApi

@@ -4,7 +4,13 @@ import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createEndpoint, createTenant, sendSignal, settledDelivery } from './helpers/fixtures';
+import {
+  UNLIMITED_PLAN,
+  createEndpoint,
+  createTenant,
+  sendSignal,
+  settledDelivery,
+} from './helpers/fixtures';
 import type { TestTenant } from './helpers/fixtures';
 import type { Receiver } from './helpers/receiver';
 import { startReceiver, startSwitchableReceiver } from './helpers/receiver';
@@ -179,7 +185,7 @@ test('the owner is e-mailed and the operator gets signed endpoint.paused and end
   try {
     const res = await stack.api.request('POST', '/v1/tenants', {
       key: stack.operatorKey,
-      body: { name: 'Notified', owner_email: 'owner@customer.test' },
+      body: { name: 'Notified', owner_email: 'owner@customer.test', plan: UNLIMITED_PLAN },
     });
     const tenant = { id: res.body.id, key: res.body.api_key };
     const endpoint = await createEndpoint(stack, tenant, {

@@ -310,8 +310,10 @@ describe('the safe dispatcher', () => {
         endpoint: {
           id: 'ep_test',
           url: receiver.url,
-          secret: 'whsec_test_secret_0123456789',
-          signatureHeader: 'X-PQ-Signature',
+          method: 'POST' as const,
+          headers: {},
+          signature: { scheme: 'hex' as const, header: 'X-PQ-Signature', body_field: null },
+          secrets: [{ secret: 'test_secret_0123456789', expiresAt: null }],
           timeoutMs: 5_000,
         },
         payload: { hello: 'world' },

@@ -50,6 +50,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
     deadLetteredAt: null,
     expiresAt: null,
     replays: 0,
+    rejectedReason: null,
   };
   let replayRequested = false;
   let holdAnswer: HoldAnswer | undefined;
@@ -74,13 +75,28 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       },
     ]);
   };
+  if (input.rejection !== null) {
+    state.rejectedReason = input.rejection;
+    setStatus('rejected');
+    return state;
+  }
+
+  // Send-tests and one-off callbacks stand apart from the endpoint's health: nothing holds them and
+  // their outcomes do not count towards a pause.
+  const tracked = input.kind === 'event';
   const health = getExternalWorkflowHandle(endpointHealthWorkflowId(input.plan.endpoint.id));
 
-  /** Asks the endpoint's health workflow whether to go on; while it is paused, waits (held). */
-  const waitUntilEndpointTakes = async (gone: boolean): Promise<'go' | 'endpoint_deleted'> => {
+  /**
+   * Asks the endpoint's health workflow whether to go on: while it is paused, waits (held); under a
+   * rate limit, waits for the slot it is given.
+   */
+  const waitUntilEndpointTakes = async (
+    gone: boolean,
+    rateLimitPerMinute: number | null,
+  ): Promise<'go' | 'endpoint_deleted'> => {
     holdAnswer = undefined;
     try {
-      await health.signal(holdCheckSignal, { deliveryId: input.deliveryId, gone });
+      await health.signal(holdCheckSignal, { deliveryId: input.deliveryId, gone, rateLimitPerMinute });
     } catch {
       return 'go'; // no health workflow (an endpoint older than health tracking): nothing can hold it
     }
@@ -90,7 +106,10 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       await condition(() => holdAnswer!.proceed);
     }
     if (holdAnswer!.consecutiveFailures > 0) reportSuccess = true;
-    return holdAnswer!.endpointDeleted ? 'endpoint_deleted' : 'go';
+    if (holdAnswer!.endpointDeleted) return 'endpoint_deleted';
+    const wait = holdAnswer!.notBefore ? Date.parse(holdAnswer!.notBefore) - Date.now() : 0;
+    if (wait > 0) await sleep(wait);
+    return 'go';
   };
 
   /** One round of attempts on the plan's schedule; true when one of them was delivered. */
@@ -102,9 +121,10 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       // These retries cover only a worker lost mid-attempt; HTTP failures come back as results.
       retry: { initialInterval: '1s', maximumAttempts: 5 },
     });
+    const { rateLimitPerMinute } = plan;
     for (let round = 0; round <= plan.retryDelaysMs.length; round++) {
-      if (round > 0 || askFirst) {
-        if ((await waitUntilEndpointTakes(false)) === 'endpoint_deleted') return false;
+      if (tracked && (round > 0 || askFirst || rateLimitPerMinute !== null)) {
+        if ((await waitUntilEndpointTakes(false, rateLimitPerMinute)) === 'endpoint_deleted') return false;
         if (state.status === 'held') setStatus('retrying');
       }
       const attempt = state.attempts.length + 1;
@@ -118,16 +138,19 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       );
       state.attempts.push(record);
       if (record.error_kind === null) return true;
-      if (record.http_status === GONE) {
+      if (tracked && record.http_status === GONE) {
         // The receiver says the endpoint is gone for good: pause it at once and hold this delivery,
         // which tries again from the same point of its schedule once someone resumes the endpoint.
-        if ((await waitUntilEndpointTakes(true)) === 'endpoint_deleted') return false;
+        if ((await waitUntilEndpointTakes(true, rateLimitPerMinute)) === 'endpoint_deleted') return false;
         setStatus('retrying');
         round--;
         continue;
       }
-      const delayMs = plan.retryDelaysMs[round];
-      if (delayMs === undefined) break;
+      const scheduledMs = plan.retryDelaysMs[round];
+      if (scheduledMs === undefined) break;
+      // A receiver that asks for more time (429 or 503 with Retry-After) gets it, never less than the
+      // schedule's own delay.
+      const delayMs = Math.max(scheduledMs, record.retry_after_ms ?? 0);
       state.nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
       setStatus('retrying');
       await sleep(delayMs);
@@ -141,13 +164,13 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
   for (;;) {
     const delivered = await runRound(plan, askFirst);
     if (delivered) {
-      if (reportSuccess) await reportOutcome(health, input.deliveryId, true);
+      if (tracked && reportSuccess) await reportOutcome(health, input.deliveryId, true);
       state.deadLetteredAt = null;
       state.expiresAt = null;
       setStatus('delivered');
       return state;
     }
-    await reportOutcome(health, input.deliveryId, false);
+    if (tracked) await reportOutcome(health, input.deliveryId, false);
     if (!plan.deadLetterQueue) break;
 
     state.deadLetteredAt = new Date().toISOString();
@@ -161,10 +184,12 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
     replayRequested = false;
     state.replays += 1;
     setStatus('retrying');
-    const current = await loadDeliveryPlan({ tenantId: input.tenantId, endpointId: plan.endpoint.id });
-    if (!current) break; // the endpoint was deleted
-    plan = current;
-    askFirst = true;
+    if (tracked) {
+      const current = await loadDeliveryPlan({ tenantId: input.tenantId, endpointId: plan.endpoint.id });
+      if (!current) break; // the endpoint was deleted
+      plan = current;
+      askFirst = true;
+    }
   }
 
   setStatus('failed');
@@ -201,6 +226,7 @@ async function runAttempt(attempt: number, run: () => Promise<AttemptRecord>): P
       http_status: null,
       error_kind: 'internal',
       response_body: '',
+      retry_after_ms: null,
     };
   }
 }

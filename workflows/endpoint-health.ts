@@ -44,6 +44,8 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     paused: null,
     heldDeliveryIds: [],
     retired: false,
+    nextSlotAt: 0,
+    rateLimitPerMinute: null,
     ...input,
   };
   // Side effects queue up here and run in order in the main loop, so handlers stay synchronous.
@@ -89,42 +91,47 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     mirrorIfChanged();
     notify('endpoint.paused');
   };
+  // The rate limit is kept here, the one place every delivery to the endpoint asks, whichever worker
+  // runs it: each request gets the next free slot, one interval after the previous one.
+  const nextSlot = (): string | null => {
+    const { rateLimitPerMinute } = state;
+    if (rateLimitPerMinute === null) return null;
+    const now = Date.now();
+    const at = Math.max(now, state.nextSlotAt);
+    state.nextSlotAt = at + 60_000 / rateLimitPerMinute;
+    return at > now ? new Date(at).toISOString() : null;
+  };
   const release = (endpointDeleted: boolean) => {
     for (const id of state.heldDeliveryIds.splice(0)) {
-      answer(id, { proceed: true, endpointDeleted, consecutiveFailures: state.consecutiveFailures });
+      answer(id, {
+        proceed: true,
+        endpointDeleted,
+        consecutiveFailures: state.consecutiveFailures,
+        notBefore: endpointDeleted ? null : nextSlot(),
+      });
     }
   };
 
   setHandler(endpointHealthQuery, () => state);
   setHandler(deliveryOutcomeSignal, ({ delivered }) => {
     state.consecutiveFailures = delivered ? 0 : state.consecutiveFailures + 1;
-    if (state.consecutiveFailures >= state.threshold) pause('failure_streak');
+    if (state.threshold !== null && state.consecutiveFailures >= state.threshold) pause('failure_streak');
     mirrorIfChanged();
   });
-  setHandler(holdCheckSignal, ({ deliveryId, gone }) => {
+  setHandler(holdCheckSignal, ({ deliveryId, gone, rateLimitPerMinute: limit }) => {
+    state.rateLimitPerMinute = limit ?? null;
     if (gone) pause('gone');
+    const reply = { consecutiveFailures: state.consecutiveFailures, notBefore: null };
     if (state.retired) {
-      answer(deliveryId, {
-        proceed: true,
-        endpointDeleted: true,
-        consecutiveFailures: state.consecutiveFailures,
-      });
+      answer(deliveryId, { ...reply, proceed: true, endpointDeleted: true });
       return;
     }
     if (state.paused) {
       if (!state.heldDeliveryIds.includes(deliveryId)) state.heldDeliveryIds.push(deliveryId);
-      answer(deliveryId, {
-        proceed: false,
-        endpointDeleted: false,
-        consecutiveFailures: state.consecutiveFailures,
-      });
+      answer(deliveryId, { ...reply, proceed: false, endpointDeleted: false });
       return;
     }
-    answer(deliveryId, {
-      proceed: true,
-      endpointDeleted: false,
-      consecutiveFailures: state.consecutiveFailures,
-    });
+    answer(deliveryId, { ...reply, proceed: true, endpointDeleted: false, notBefore: nextSlot() });
   });
   setHandler(configureHealthSignal, ({ threshold }) => {
     state.threshold = threshold;

@@ -7,7 +7,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  ENDPOINT_LABEL_TAKEN,
   ENDPOINT_NOT_FOUND,
+  ENDPOINT_QUOTA_REACHED,
   createEndpointUpdate,
   deleteEndpointUpdate,
   endpointsQuery,
@@ -32,14 +34,37 @@ export async function tenantWorkflow(state: TenantState): Promise<void> {
     return endpoint;
   };
 
+  // Checked here, where writes run one at a time, so two concurrent creates cannot both pass.
+  const requireFreeLabel = (label: string, id: string): void => {
+    const taken = Object.values(endpoints).some(
+      (other) => other.id !== id && other.label.toLowerCase() === label.toLowerCase(),
+    );
+    if (taken) {
+      throw ApplicationFailure.create({
+        type: ENDPOINT_LABEL_TAKEN,
+        message: 'another endpoint of this tenant has that label',
+      });
+    }
+  };
+
   setHandler(tenantQuery, () => tenant);
   setHandler(endpointsQuery, () => Object.values(endpoints));
   setHandler(createEndpointUpdate, ({ endpoint }) => {
+    const quota = tenant.plan?.max_endpoints ?? null;
+    if (quota !== null && Object.keys(endpoints).length >= quota) {
+      throw ApplicationFailure.create({
+        type: ENDPOINT_QUOTA_REACHED,
+        message: `the tenant's plan allows ${quota} endpoints`,
+      });
+    }
+    requireFreeLabel(endpoint.label, endpoint.id);
     endpoints[endpoint.id] = endpoint;
     return endpoint;
   });
   setHandler(patchEndpointUpdate, ({ id, patch, updatedAt }) => {
-    const updated = { ...existing(id), ...patch, updated_at: updatedAt };
+    const current = existing(id);
+    if (patch.label !== undefined) requireFreeLabel(patch.label, id);
+    const updated = { ...current, ...patch, updated_at: updatedAt };
     endpoints[id] = updated;
     return updated;
   });

@@ -4,6 +4,7 @@ import type { CodecRouteOptions } from '../codec/codec-routes';
 import { codecRoutes } from '../codec/codec-routes';
 import type { DeliverySettings } from '../deliveries/start-deliveries';
 import type { OutboundSettings } from '../net/address-policy';
+import { AddressPolicy, warnIfRelaxed } from '../net/address-policy';
 import type { EndpointHealthClient } from '../store/endpoint-health';
 import type { TenantStore } from '../store/tenant-store';
 import { requireOperator, requireTenant } from './auth';
@@ -12,6 +13,7 @@ import { errorHandler, requireJsonBody, unknownRoute } from './errors';
 import { apiRateLimit } from './rate-limit';
 import { deadLetterRoutes, deliveryRoutes } from './routes/deliveries';
 import { endpointRoutes } from './routes/endpoints';
+import { eventRoutes } from './routes/events';
 import { signalRoutes } from './routes/signals';
 import { tenantRoutes } from './routes/tenants';
 import { securityHeaders } from './security-headers';
@@ -52,8 +54,22 @@ export function createApp(deps: AppDeps): express.Express {
   const operator = requireOperator(deps.operatorKeyHash);
   const tenant = requireTenant(deps.store);
   app.use('/v1/tenants', operator, tenantRoutes(deps.store));
-  app.use('/v1/signals', operator, signalRoutes(deps.store, deps.client, deps.delivery));
-  app.use('/v1/endpoints', tenant, endpointRoutes(deps.store, deps.health, deps.client, deps.outbound));
+  const policy = new AddressPolicy(deps.outbound);
+  warnIfRelaxed(policy);
+  const intake = { client: deps.client, store: deps.store, settings: deps.delivery };
+  app.use('/v1/events', operator, eventRoutes(intake, policy));
+  app.use('/v1/signals', operator, signalRoutes(intake, policy));
+  app.use(
+    '/v1/endpoints',
+    tenant,
+    endpointRoutes({
+      store: deps.store,
+      health: deps.health,
+      client: deps.client,
+      policy,
+      delivery: deps.delivery,
+    }),
+  );
   app.use('/v1/deliveries', tenant, deliveryRoutes(deps.client));
   app.use('/v1/dead-letters', tenant, deadLetterRoutes(deps.client));
 

@@ -35,12 +35,23 @@ export class HttpError extends Error {
 export const notFound = (what: string): HttpError => new HttpError(404, 'not_found', `${what} not found`);
 
 export function validationError(error: z.ZodError, prefix?: string): HttpError {
-  const fields = error.issues.map((issue) => ({
+  const fields = error.issues.flatMap(closestIssues).map((issue) => ({
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
     problem: issue.message,
   }));
   const summary = fields.map((field) => `${field.field}: ${field.problem}`).join('; ');
   return new HttpError(400, 'validation_failed', `invalid request: ${summary}`, fields);
+}
+
+/**
+ * A value that fits none of a union's shapes (a retry policy that is neither a backoff nor a list of
+ * delays) is reported against the shape it came closest to, so the client learns which field is off.
+ */
+function closestIssues(issue: z.core.$ZodIssue): Array<Pick<z.core.$ZodIssue, 'path' | 'message'>> {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+  if (closest.length === 0) return [issue];
+  return closest.flatMap(closestIssues).map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 export const unknownRoute: RequestHandler = (req, _res, next) => {

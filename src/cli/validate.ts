@@ -20,7 +20,7 @@ export const tenantId = pattern(/^ten_[0-9a-f]{16}$/, 'a tenant id (ten_ and 16 
 export const endpointId = pattern(/^ep_[0-9a-f]{16}$/, 'an endpoint id (ep_ and 16 hex digits)');
 export const signalId = pattern(/^[A-Za-z0-9_-]{1,100}$/, 'a signal id (1-100 of A-Z a-z 0-9 _ -)');
 export const deliveryId = pattern(
-  /^dlv_ep_[0-9a-f]{16}_[A-Za-z0-9_-]{1,100}$/,
+  /^dlv_(ep|cb)_[0-9a-f]{16}_[A-Za-z0-9_-]{1,110}$/,
   'a delivery id (dlv_<endpoint id>_<signal id>)',
 );
 export const address = pattern(/^[^\s/'"]+:\d{1,5}$/, 'host:port');

@@ -3,25 +3,38 @@ import { retryScheduleSeconds } from './retry-schedule';
 
 /** Service-wide settings that shape every delivery, from the configuration. */
 export interface PlanSettings {
+  /** Signature header of endpoints created without a preset. */
   signatureHeader: string;
   retryDelayScale: number;
   deadLetterRetentionMs: number;
+  /** A rendered payload larger than this is never sent (PQ Intel: 256 KB). */
+  maxPayloadBytes: number;
 }
 
 /** Turns an endpoint's settings into what one round of delivery attempts needs. */
 export function deliveryPlan(endpoint: EndpointRecord, settings: PlanSettings): DeliveryPlan {
+  const secrets = [];
+  if (endpoint.secret !== null) secrets.push({ secret: endpoint.secret, expiresAt: null });
+  if (endpoint.previous_secret) {
+    secrets.push({ secret: endpoint.previous_secret.secret, expiresAt: endpoint.previous_secret.expires_at });
+  }
   return {
     endpoint: {
       id: endpoint.id,
       url: endpoint.url,
-      secret: endpoint.secret,
-      signatureHeader: settings.signatureHeader,
+      method: endpoint.method,
+      headers: endpoint.headers,
+      signature: endpoint.signature,
+      secrets,
       timeoutMs: endpoint.timeout_seconds * 1000,
     },
-    retryDelaysMs: retryScheduleSeconds(endpoint.retry_policy).map((seconds) =>
-      Math.round(seconds * 1000 * settings.retryDelayScale),
-    ),
+    retryDelaysMs: scaledDelays(retryScheduleSeconds(endpoint.retry_policy), settings),
     deadLetterQueue: endpoint.dead_letter_queue,
     deadLetterRetentionMs: settings.deadLetterRetentionMs,
+    rateLimitPerMinute: endpoint.rate_limit_per_minute,
   };
+}
+
+export function scaledDelays(seconds: number[], settings: Pick<PlanSettings, 'retryDelayScale'>): number[] {
+  return seconds.map((s) => Math.round(s * 1000 * settings.retryDelayScale));
 }

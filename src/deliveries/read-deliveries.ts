@@ -16,6 +16,9 @@ export interface DeliverySummary {
   endpoint_id: string | undefined;
   signal_id: string | undefined;
   signal_type: string | undefined;
+  event_type: string | undefined;
+  /** `event`, `test` (a send-test) or `callback` (a one-off `webhook_url`). */
+  kind: string;
   status: string | undefined;
   attempt_count: number;
   dead_lettered_at: string | null;
@@ -28,10 +31,11 @@ export interface DeliveryDetail extends DeliverySummary {
   next_attempt_at: string | null;
   expires_at: string | null;
   replays: number;
+  rejected_reason: string | null;
 }
 
 export const DELIVERY_TYPE = 'deliveryWorkflow';
-const FINAL_STATUSES = new Set(['delivered', 'failed', 'expired']);
+const FINAL_STATUSES = new Set(['delivered', 'failed', 'expired', 'rejected']);
 
 /** A delivery as its search attributes describe it: what a list shows without reading histories. */
 export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): DeliverySummary {
@@ -42,6 +46,8 @@ export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): DeliverySum
     endpoint_id: attributes.get(searchAttributes.endpointId),
     signal_id: attributes.get(searchAttributes.signalId),
     signal_type: attributes.get(searchAttributes.signalType),
+    event_type: attributes.get(searchAttributes.eventType),
+    kind: attributes.get(searchAttributes.deliveryKind) ?? 'event',
     status: attributes.get(searchAttributes.deliveryStatus),
     attempt_count: attributes.get(searchAttributes.deliveryAttempts) ?? 0,
     dead_lettered_at: attributes.get(searchAttributes.deadLetteredAt)?.toISOString() ?? null,
@@ -127,6 +133,7 @@ export async function getDelivery(
     dead_lettered_at: state.deadLetteredAt,
     expires_at: state.expiresAt,
     replays: state.replays,
+    rejected_reason: state.rejectedReason ?? null,
   };
 }
 

@@ -9,6 +9,7 @@ export const MAX_RETRY_DELAY_SECONDS = 24 * 60 * 60;
 /** The delay before each retry, in seconds, for an endpoint's policy (`null`: the default). */
 export function retryScheduleSeconds(policy: RetryPolicySetting | null): number[] {
   if (!policy) return [...DEFAULT_RETRY_SCHEDULE_SECONDS];
+  if ('delays_seconds' in policy) return [...policy.delays_seconds];
   return Array.from({ length: policy.max_retries }, (_, retry) =>
     Math.min(
       policy.backoff === 'exponential' ? policy.interval_seconds * 2 ** retry : policy.interval_seconds,

@@ -2,11 +2,12 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { deliveryWorkflowId, searchAttributes } from '../../workflows/contract';
-import type { EndpointRecord } from '../../workflows/contract';
+import type { DeliveryInput, EndpointRecord } from '../../workflows/contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
-import type { Signal } from '../schemas/signal';
 import type { PlanSettings } from './delivery-plan';
 import { deliveryPlan } from './delivery-plan';
+import type { AcceptedEvent, RenderTenant } from './render-for-endpoint';
+import { renderForEndpoint } from './render-for-endpoint';
 
 export interface DeliverySettings extends PlanSettings {
   taskQueue: string;
@@ -15,56 +16,82 @@ export interface DeliverySettings extends PlanSettings {
 export interface StartedDelivery {
   endpoint_id: string;
   delivery_id: string;
-  /** True when this signal had already been accepted for this endpoint: nothing new was started. */
+  /** True when this event had already been accepted for this endpoint: nothing new was started. */
   duplicate: boolean;
+  /** Why it will never be sent (its rendered payload is too large); null for the others. */
+  rejected: string | null;
 }
 
 /**
  * Starts one delivery workflow per endpoint, all in parallel, and returns once Temporal has
- * durably recorded each. The workflow id is derived from (endpoint, signal) and never reused, so a
- * signal sent twice is delivered once.
+ * durably recorded each. The workflow id is derived from (endpoint, event) and never reused, so an
+ * event sent twice is delivered once.
  */
 export async function startDeliveries(
   client: Client,
   settings: DeliverySettings,
-  tenantId: string,
-  signal: Signal & { signal_id: string },
+  tenant: RenderTenant,
+  event: AcceptedEvent,
   endpoints: EndpointRecord[],
 ): Promise<StartedDelivery[]> {
   return Promise.all(
-    endpoints.map(async (endpoint) => {
-      const deliveryId = deliveryWorkflowId(endpoint.id, signal.signal_id);
-      try {
-        await client.workflow.start(deliveryWorkflow, {
-          workflowId: deliveryId,
-          taskQueue: settings.taskQueue,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [
-            { key: searchAttributes.tenantId, value: tenantId },
-            { key: searchAttributes.endpointId, value: endpoint.id },
-            { key: searchAttributes.signalId, value: signal.signal_id },
-            { key: searchAttributes.signalType, value: signal.signal_type },
-            { key: searchAttributes.deliveryStatus, value: 'pending' },
-            { key: searchAttributes.deliveryAttempts, value: 0 },
-          ],
-          args: [
-            {
-              deliveryId,
-              tenantId,
-              signalId: signal.signal_id,
-              plan: deliveryPlan(endpoint, settings),
-              payload: signal,
-              endpointTroubled: endpoint.health.paused !== null || endpoint.health.failing,
-            },
-          ],
-        });
-        return { endpoint_id: endpoint.id, delivery_id: deliveryId, duplicate: false };
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) {
-          return { endpoint_id: endpoint.id, delivery_id: deliveryId, duplicate: true };
-        }
-        throw error;
-      }
+    endpoints.map((endpoint) => {
+      const { payload, rejection } = renderForEndpoint(event, tenant, endpoint, settings.maxPayloadBytes);
+      return startDelivery(client, settings.taskQueue, {
+        deliveryId: deliveryWorkflowId(endpoint.id, event.id),
+        tenantId: tenant.id,
+        signalId: event.id,
+        eventType: event.type,
+        signalType: typeof event.data.signal_type === 'string' ? event.data.signal_type : undefined,
+        kind: 'event',
+        plan: deliveryPlan(endpoint, settings),
+        payload,
+        rejection,
+        endpointTroubled: endpoint.health.paused !== null || endpoint.health.failing,
+      });
     }),
   );
+}
+
+/** A delivery's input, and what the Web UI and the delivery log search it by. */
+export interface DeliveryStart extends DeliveryInput {
+  eventType: string;
+  /** PQ Intel's signal type (intent_post, job_change…). */
+  signalType?: string;
+}
+
+/** Starts one delivery workflow; an id already used means the same delivery was started before. */
+export async function startDelivery(
+  client: Client,
+  taskQueue: string,
+  start: DeliveryStart,
+): Promise<StartedDelivery> {
+  const { eventType, signalType, ...input } = start;
+  const started = {
+    endpoint_id: input.plan.endpoint.id,
+    delivery_id: input.deliveryId,
+    rejected: input.rejection,
+  };
+  try {
+    await client.workflow.start(deliveryWorkflow, {
+      workflowId: input.deliveryId,
+      taskQueue,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: searchAttributes.tenantId, value: input.tenantId },
+        { key: searchAttributes.endpointId, value: input.plan.endpoint.id },
+        { key: searchAttributes.signalId, value: input.signalId },
+        { key: searchAttributes.eventType, value: eventType },
+        { key: searchAttributes.deliveryKind, value: input.kind },
+        ...(signalType ? [{ key: searchAttributes.signalType, value: signalType }] : []),
+        { key: searchAttributes.deliveryStatus, value: 'pending' },
+        { key: searchAttributes.deliveryAttempts, value: 0 },
+      ],
+      args: [input],
+    });
+    return { ...started, duplicate: false };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { ...started, duplicate: true };
+    throw error;
+  }
 }

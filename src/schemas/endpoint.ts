@@ -1,5 +1,11 @@
 import { z } from 'zod';
+import { SIGNATURE_SCHEMES } from '../../activities/signature-schemes';
+import { eventTypePatternSchema } from '../events/event-types';
+import { ENVELOPES } from '../render/envelope';
+import { payloadFormatSchema } from '../render/payload-format';
+import { PRESET_NAMES } from '../endpoints/presets';
 import { CLASSIFICATIONS, SIGNAL_TYPES } from './signal';
+import { customHeadersSchema, headerNameSchema } from './headers';
 
 /** PQ Intel allows a 30 s timeout at most; shorter ones are for impatient receivers (and tests). */
 export const MAX_TIMEOUT_SECONDS = 30;
@@ -8,7 +14,7 @@ export const MAX_TIMEOUT_SECONDS = 30;
  * The shape of an endpoint URL; where it may point is the outbound policy's call (src/net), made by
  * the route because it resolves names.
  */
-const endpointUrl = z
+export const endpointUrlSchema = z
   .string()
   .max(2048)
   .superRefine((value, ctx) => {
@@ -34,47 +40,98 @@ const filtersSchema = z.strictObject({
   icp_profile_names: z.array(z.string().min(1).max(200)).max(100).default([]),
   classifications: z.array(z.enum(CLASSIFICATIONS)).max(CLASSIFICATIONS.length).default([]),
   min_icp_score: z.number().int().min(0).max(100).nullable().default(null),
+  projects: z.array(z.string().min(1).max(200)).max(100).default([]),
+  priorities: z
+    .array(z.enum(['high', 'medium', 'low']))
+    .max(3)
+    .default([]),
 });
 
 /** PQ Intel's retry panel: 1–10 retries, 30–600 s apart, exponential by default. */
-const retryPolicySchema = z.strictObject({
+const backoffRetryPolicySchema = z.strictObject({
   max_retries: z.number().int().min(1).max(10),
   interval_seconds: z.number().int().min(30).max(600),
   backoff: z.enum(['exponential', 'fixed']).default('exponential'),
 });
 
-/** PQ Intel pauses after 20 consecutive failed deliveries; QuintaGo disables after 100. */
-export const DEFAULT_PAUSE_THRESHOLD = 20;
-const pauseThreshold = z.number().int().min(1).max(1000);
-
-export const endpointCreateSchema = z.strictObject({
-  url: endpointUrl,
-  label: z.string().trim().min(1).max(200).optional(),
-  enabled: z.boolean().default(true),
-  secret: z.string().min(16).max(256).optional(),
-  filters: filtersSchema.default({
-    signal_types: [],
-    icp_profile_names: [],
-    classifications: [],
-    min_icp_score: null,
-  }),
-  retry_policy: retryPolicySchema.nullable().default(null),
-  timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(MAX_TIMEOUT_SECONDS),
-  pause_threshold: pauseThreshold.default(DEFAULT_PAUSE_THRESHOLD),
-  dead_letter_queue: z.boolean().default(false),
+/** QuintaGo's schedule written out (5 s, 25 s, 2 m, 10 m, 30 m); `[]` is Prospektr's single attempt. */
+const listedRetryPolicySchema = z.strictObject({
+  delays_seconds: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60 * 60),
+    )
+    .max(20),
 });
 
-export const endpointPatchSchema = z
+const retryPolicySchema = z.union([backoffRetryPolicySchema, listedRetryPolicySchema]);
+
+/** PQ Intel pauses after 20 consecutive failed deliveries; QuintaGo disables after 100. */
+export const DEFAULT_PAUSE_THRESHOLD = 20;
+const pauseThreshold = z.number().int().min(1).max(1000).nullable();
+const rateLimit = z.number().int().min(1).max(100_000).nullable();
+
+const signatureSchema = z.strictObject({
+  scheme: z.enum(SIGNATURE_SCHEMES).optional(),
+  header: headerNameSchema.optional(),
+  body_field: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,100}$/, 'must be 1-100 characters of A-Z, a-z, 0-9 or "_"')
+    .nullable()
+    .optional(),
+});
+
+/** Every setting an endpoint has; a preset or the service's defaults fill in what is left out. */
+const endpointSettings = {
+  url: endpointUrlSchema,
+  label: z.string().trim().min(1).max(200),
+  enabled: z.boolean(),
+  method: z.enum(['POST', 'PUT', 'PATCH']),
+  headers: customHeadersSchema,
+  event_types: z.array(eventTypePatternSchema).min(1).max(50),
+  filters: filtersSchema,
+  envelope: z.enum(ENVELOPES),
+  payload_format: payloadFormatSchema,
+  signature: signatureSchema,
+  retry_policy: retryPolicySchema.nullable(),
+  timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS),
+  pause_threshold: pauseThreshold,
+  rate_limit_per_minute: rateLimit,
+  https_only: z.boolean(),
+  dead_letter_queue: z.boolean(),
+};
+
+export const endpointCreateSchema = z
   .strictObject({
-    url: endpointUrl,
-    label: z.string().trim().min(1).max(200),
-    enabled: z.boolean(),
-    filters: filtersSchema,
-    retry_policy: retryPolicySchema.nullable(),
-    timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS),
-    pause_threshold: pauseThreshold,
-    dead_letter_queue: z.boolean(),
+    preset: z.enum(PRESET_NAMES).optional(),
+    // Without one, a secret is generated; `null` sends requests unsigned.
+    secret: z.string().min(16).max(256).nullable().optional(),
+    ...endpointSettings,
+    url: endpointUrlSchema,
   })
+  .partial({
+    label: true,
+    enabled: true,
+    method: true,
+    headers: true,
+    event_types: true,
+    filters: true,
+    envelope: true,
+    payload_format: true,
+    signature: true,
+    retry_policy: true,
+    timeout_seconds: true,
+    pause_threshold: true,
+    rate_limit_per_minute: true,
+    https_only: true,
+    dead_letter_queue: true,
+  });
+
+export const endpointPatchSchema = z
+  .strictObject(endpointSettings)
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
 
@@ -83,4 +140,12 @@ export type EndpointPatchBody = z.infer<typeof endpointPatchSchema>;
 
 export const endpointReplaySchema = z.strictObject({
   since: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+});
+
+/** A week: long enough for any receiver's deploy, short enough that a leaked secret dies. */
+export const MAX_SECRET_OVERLAP_SECONDS = 7 * 24 * 60 * 60;
+
+export const rotateSecretSchema = z.strictObject({
+  secret: z.string().min(16).max(256).optional(),
+  overlap_seconds: z.number().int().min(0).max(MAX_SECRET_OVERLAP_SECONDS).optional(),
 });

@@ -43,8 +43,3 @@ export const signalSchema = z.strictObject({
 });
 
 export type Signal = z.infer<typeof signalSchema>;
-
-/** `POST /v1/signals`: the signal itself, plus the tenant it belongs to. */
-export const signalIntakeSchema = signalSchema.extend({
-  tenant_id: z.string().regex(/^ten_[0-9a-f]{16}$/, 'must be a tenant id (ten_…)'),
-});

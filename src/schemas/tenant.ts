@@ -1,6 +1,21 @@
 import { z } from 'zod';
 
+/** PQ Intel Pro: 10 endpoints, each throttled to 60 requests a minute. */
+export const DEFAULT_TENANT_PLAN = { max_endpoints: 10, rate_limit_per_minute: 60 };
+
+const planSchema = z.strictObject({
+  max_endpoints: z.number().int().min(1).max(10_000).nullable().default(DEFAULT_TENANT_PLAN.max_endpoints),
+  rate_limit_per_minute: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .nullable()
+    .default(DEFAULT_TENANT_PLAN.rate_limit_per_minute),
+});
+
 export const tenantCreateSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   owner_email: z.email().max(320).optional(),
+  plan: planSchema.default(DEFAULT_TENANT_PLAN),
 });

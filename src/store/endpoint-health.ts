@@ -43,7 +43,7 @@ export class EndpointHealthClient {
     }
   }
 
-  async configure(endpointId: string, threshold: number): Promise<void> {
+  async configure(endpointId: string, threshold: number | null): Promise<void> {
     await this.handle(endpointId).signal(configureHealthSignal, { threshold });
   }
 

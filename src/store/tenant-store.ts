@@ -2,7 +2,9 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
+  ENDPOINT_LABEL_TAKEN,
   ENDPOINT_NOT_FOUND,
+  ENDPOINT_QUOTA_REACHED,
   createEndpointUpdate,
   deleteEndpointUpdate,
   endpointsQuery,
@@ -19,6 +21,7 @@ import type {
   TenantRecord,
 } from '../../workflows/contract';
 import { tenantWorkflow } from '../../workflows/tenant';
+import { endpointWithDefaults, tenantWithDefaults } from './legacy-records';
 
 const STORE_CALL_TIMEOUT_MS = 10_000;
 
@@ -48,16 +51,17 @@ export class TenantStore {
 
   /** `undefined` when no such tenant exists. */
   async get(tenantId: string): Promise<TenantRecord | undefined> {
-    return this.cached(`${tenantId}/tenant`, () =>
-      ifFound(() => this.within(() => this.handle(tenantId).query(tenantQuery))),
-    );
+    return this.cached(`${tenantId}/tenant`, async () => {
+      const tenant = await ifFound(() => this.within(() => this.handle(tenantId).query(tenantQuery)));
+      return tenant && tenantWithDefaults(tenant);
+    });
   }
 
   async listEndpoints(tenantId: string): Promise<EndpointRecord[]> {
-    return this.cached(
-      `${tenantId}/endpoints`,
-      async () => (await ifFound(() => this.within(() => this.handle(tenantId).query(endpointsQuery)))) ?? [],
-    );
+    return this.cached(`${tenantId}/endpoints`, async () => {
+      const endpoints = await ifFound(() => this.within(() => this.handle(tenantId).query(endpointsQuery)));
+      return (endpoints ?? []).map(endpointWithDefaults);
+    });
   }
 
   async getEndpoint(tenantId: string, endpointId: string): Promise<EndpointRecord | undefined> {
@@ -65,9 +69,12 @@ export class TenantStore {
     return endpoints.find((endpoint) => endpoint.id === endpointId);
   }
 
+  /** Throws an `EndpointRuleBroken` when the label is taken or the plan's quota is reached. */
   async createEndpoint(endpoint: EndpointRecord): Promise<EndpointRecord> {
-    return this.writing(endpoint.tenant_id, () =>
-      this.handle(endpoint.tenant_id).executeUpdate(createEndpointUpdate, { args: [{ endpoint }] }),
+    return endpointRules(() =>
+      this.writing(endpoint.tenant_id, () =>
+        this.handle(endpoint.tenant_id).executeUpdate(createEndpointUpdate, { args: [{ endpoint }] }),
+      ),
     );
   }
 
@@ -79,8 +86,10 @@ export class TenantStore {
   ): Promise<EndpointRecord | undefined> {
     const updatedAt = new Date().toISOString();
     return ifEndpointExists(() =>
-      this.writing(tenantId, () =>
-        this.handle(tenantId).executeUpdate(patchEndpointUpdate, { args: [{ id, patch, updatedAt }] }),
+      endpointRules(() =>
+        this.writing(tenantId, () =>
+          this.handle(tenantId).executeUpdate(patchEndpointUpdate, { args: [{ id, patch, updatedAt }] }),
+        ),
       ),
     );
   }
@@ -152,6 +161,31 @@ async function ifFound<T>(read: () => Promise<T>): Promise<T | undefined> {
     return await read();
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** A tenant-wide rule an endpoint write broke: its label is taken, or the plan allows no more. */
+export class EndpointRuleBroken extends Error {
+  constructor(
+    readonly rule: 'label_taken' | 'quota_reached',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function endpointRules<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === ENDPOINT_LABEL_TAKEN) {
+      throw new EndpointRuleBroken('label_taken', cause.message);
+    }
+    if (cause instanceof ApplicationFailure && cause.type === ENDPOINT_QUOTA_REACHED) {
+      throw new EndpointRuleBroken('quota_reached', cause.message);
+    }
     throw error;
   }
 }

@@ -37,8 +37,18 @@ export interface TestTenant {
   key: string;
 }
 
-export async function createTenant(stack: Stack, name = 'Acme'): Promise<TestTenant> {
-  const res = await stack.api.request('POST', '/v1/tenants', { key: stack.operatorKey, body: { name } });
+/** No quota and no rate limit, so tests meet a plan's limits only where they set one. */
+export const UNLIMITED_PLAN = { max_endpoints: null, rate_limit_per_minute: null };
+
+export async function createTenant(
+  stack: Stack,
+  name = 'Acme',
+  plan: Record<string, unknown> = UNLIMITED_PLAN,
+): Promise<TestTenant> {
+  const res = await stack.api.request('POST', '/v1/tenants', {
+    key: stack.operatorKey,
+    body: { name, plan },
+  });
   if (res.status !== 201)
     throw new Error(`tenant creation failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id, key: res.body.api_key };

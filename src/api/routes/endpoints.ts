@@ -1,18 +1,22 @@
+import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { EndpointHealthState, EndpointRecord } from '../../../workflows/contract';
-import { retryScheduleSeconds } from '../../deliveries/retry-schedule';
-import { newEndpointId, newSigningSecret } from '../../ids';
-import type { OutboundSettings } from '../../net/address-policy';
-import { AddressPolicy, warnIfRelaxed } from '../../net/address-policy';
-import { checkEndpointUrl } from '../../net/check-endpoint-url';
-import type { Client } from '@temporalio/client';
+import type { DeliverySettings } from '../../deliveries/start-deliveries';
 import { listDeadLetters, replayDelivery } from '../../deliveries/read-deliveries';
+import { retryScheduleSeconds } from '../../deliveries/retry-schedule';
+import { buildEndpoint, endpointProblems, patchedEndpoint } from '../../endpoints/endpoint-settings';
+import { newEndpointId } from '../../ids';
+import type { AddressPolicy } from '../../net/address-policy';
 import { endpointCreateSchema, endpointPatchSchema, endpointReplaySchema } from '../../schemas/endpoint';
 import type { EndpointHealthClient } from '../../store/endpoint-health';
+import { EndpointRuleBroken } from '../../store/tenant-store';
 import type { TenantStore } from '../../store/tenant-store';
 import { tenantOf } from '../auth';
 import { HttpError, notFound } from '../errors';
+import type { FieldProblem } from '../errors';
+import { requireReachable } from '../require-reachable';
 import { parse } from '../validate';
+import { registerEndpointTools } from './endpoint-tools';
 import { endpointIdParam } from './params';
 
 function healthView(state: EndpointHealthState) {
@@ -23,12 +27,20 @@ function healthView(state: EndpointHealthState) {
   };
 }
 
-/** What a tenant sees of an endpoint: everything but the secret, of which only a hint is shown. */
+/** Last four characters: enough to tell two secrets apart, too few to use one. */
+const hint = (value: string): string => `…${value.slice(-4)}`;
+
+/**
+ * What a tenant sees of an endpoint: secrets and custom header values (an Authorization token)
+ * only as hints; the full secret is shown once, when created or rotated.
+ */
 export function endpointView(endpoint: EndpointRecord) {
-  const { secret, ...rest } = endpoint;
+  const { secret, previous_secret: previous, headers, ...rest } = endpoint;
   return {
     ...rest,
-    secret_hint: `…${secret.slice(-4)}`,
+    headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, hint(value)])),
+    secret_hint: secret === null ? null : hint(secret),
+    previous_secret_expires_at: previous?.expires_at ?? null,
     retry_schedule_seconds: retryScheduleSeconds(endpoint.retry_policy),
   };
 }
@@ -36,24 +48,40 @@ export function endpointView(endpoint: EndpointRecord) {
 /** Bulk replays take at most this many dead letters per call; call again for the rest. */
 const MAX_BULK_REPLAY = 500;
 
-/** A URL the worker would refuse to reach is refused when saved, so the tenant learns it at once. */
-async function requireReachable(url: string, policy: AddressPolicy): Promise<void> {
-  const problem = await checkEndpointUrl(url, policy);
-  if (!problem) return;
-  throw new HttpError(400, 'validation_failed', `invalid request: url: ${problem}`, [
-    { field: 'url', problem },
-  ]);
+function requireConsistent(problems: FieldProblem[]): void {
+  if (problems.length === 0) return;
+  const summary = problems.map((p) => `${p.field}: ${p.problem}`).join('; ');
+  throw new HttpError(400, 'validation_failed', `invalid request: ${summary}`, problems);
 }
 
-export function endpointRoutes(
-  store: TenantStore,
-  health: EndpointHealthClient,
-  client: Client,
-  outbound: OutboundSettings,
-): Router {
+/** The tenant-wide rules of the tenant workflow, as answers the client can act on. */
+async function withEndpointRules<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!(error instanceof EndpointRuleBroken)) throw error;
+    if (error.rule === 'label_taken') {
+      throw new HttpError(409, 'label_taken', 'another endpoint of this tenant has that label', [
+        { field: 'label', problem: 'is taken by another endpoint of this tenant' },
+      ]);
+    }
+    throw new HttpError(409, 'endpoint_quota_reached', error.message, [
+      { field: '(tenant)', problem: error.message },
+    ]);
+  }
+}
+
+export interface EndpointRouteDeps {
+  store: TenantStore;
+  health: EndpointHealthClient;
+  client: Client;
+  policy: AddressPolicy;
+  delivery: DeliverySettings;
+}
+
+export function endpointRoutes(deps: EndpointRouteDeps): Router {
+  const { store, health, client, policy } = deps;
   const router = Router();
-  const policy = new AddressPolicy(outbound);
-  warnIfRelaxed(policy);
   const owned = async (tenantId: string, id: string | undefined) => {
     const endpoint = await store.getEndpoint(tenantId, endpointIdParam(id));
     if (!endpoint) throw notFound('endpoint');
@@ -62,29 +90,20 @@ export function endpointRoutes(
 
   router.post('/', async (req, res) => {
     const body = parse(endpointCreateSchema, req.body);
-    await requireReachable(body.url, policy);
     const tenant = tenantOf(res);
-    const now = new Date().toISOString();
-    const id = newEndpointId();
-    const endpoint = await store.createEndpoint({
-      id,
-      tenant_id: tenant.id,
-      url: body.url,
-      label: body.label ?? id,
-      enabled: body.enabled,
-      secret: body.secret ?? newSigningSecret(),
-      filters: body.filters,
-      retry_policy: body.retry_policy,
-      timeout_seconds: body.timeout_seconds,
-      pause_threshold: body.pause_threshold,
-      dead_letter_queue: body.dead_letter_queue,
-      health: { paused: null, failing: false },
-      created_at: now,
-      updated_at: now,
+    const endpoint = buildEndpoint(body, {
+      id: newEndpointId(),
+      tenantId: tenant.id,
+      plan: tenant.plan,
+      signatureHeader: deps.delivery.signatureHeader,
+      now: new Date().toISOString(),
     });
-    await health.start(endpoint);
+    requireConsistent(endpointProblems(endpoint, tenant.plan));
+    await requireReachable(endpoint.url, policy, 'url');
+    const created = await withEndpointRules(() => store.createEndpoint(endpoint));
+    await health.start(created);
     // The only answer that carries the secret in full.
-    res.status(201).json({ ...endpointView(endpoint), secret: endpoint.secret });
+    res.status(201).json({ ...endpointView(created), secret: created.secret });
   });
 
   router.get('/', async (_req, res) => {
@@ -103,12 +122,21 @@ export function endpointRoutes(
   });
 
   router.patch('/:id', async (req, res) => {
-    const id = endpointIdParam(req.params.id);
+    const tenant = tenantOf(res);
+    const current = await owned(tenant.id, req.params.id);
     const patch = parse(endpointPatchSchema, req.body);
-    if (patch.url !== undefined) await requireReachable(patch.url, policy);
-    const endpoint = await store.patchEndpoint(tenantOf(res).id, id, patch);
+    requireConsistent(endpointProblems(patchedEndpoint(current, patch), tenant.plan));
+    if (patch.url !== undefined) await requireReachable(patch.url, policy, 'url');
+    const merged = patchedEndpoint(current, patch);
+    const { signature, ...rest } = patch;
+    const endpoint = await withEndpointRules(() =>
+      store.patchEndpoint(tenant.id, current.id, {
+        ...rest,
+        ...(signature ? { signature: merged.signature } : {}),
+      }),
+    );
     if (!endpoint) throw notFound('endpoint');
-    if (patch.pause_threshold !== undefined) await health.configure(id, patch.pause_threshold);
+    if (patch.pause_threshold !== undefined) await health.configure(current.id, patch.pause_threshold);
     res.json(endpointView(endpoint));
   });
 
@@ -157,5 +185,6 @@ export function endpointRoutes(
     res.status(202).json({ replayed: replayed.length, delivery_ids: replayed });
   });
 
+  registerEndpointTools(router, { ...deps, owned });
   return router;
 }

@@ -7,6 +7,6 @@ export function endpointIdParam(value: string | undefined): string {
 }
 
 export function deliveryIdParam(value: string | undefined): string {
-  if (!value || !/^dlv_ep_[0-9a-f]{16}_[A-Za-z0-9_-]{1,100}$/.test(value)) throw notFound('delivery');
+  if (!value || !/^dlv_(ep|cb)_[0-9a-f]{16}_[A-Za-z0-9_-]{1,110}$/.test(value)) throw notFound('delivery');
   return value;
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { hashApiKey, newTenantApiKey } from '../../auth/api-keys';
+import { newSecret } from '../../../activities/signature-schemes';
 import { newTenantId } from '../../ids';
 import { tenantCreateSchema } from '../../schemas/tenant';
 import type { TenantStore } from '../../store/tenant-store';
@@ -15,21 +16,30 @@ function tenantIdParam(value: string | undefined): string {
 export function tenantRoutes(store: TenantStore): Router {
   const router = Router();
   router.post('/', async (req, res) => {
-    const { name, owner_email: ownerEmail } = parse(tenantCreateSchema, req.body);
+    const { name, owner_email: ownerEmail, plan } = parse(tenantCreateSchema, req.body);
     const id = newTenantId();
     const apiKey = newTenantApiKey(id);
+    const callbackSecret = newSecret('standard_webhooks');
     const createdAt = new Date().toISOString();
     await store.create({
       id,
       name,
+      plan,
+      callback_secret: callbackSecret,
       owner_email: ownerEmail ?? null,
       api_key_hash: hashApiKey(apiKey),
       created_at: createdAt,
     });
-    // The key is shown here once; only its hash is kept.
-    res
-      .status(201)
-      .json({ id, name, owner_email: ownerEmail ?? null, api_key: apiKey, created_at: createdAt });
+    // The key and the callback secret are shown here once.
+    res.status(201).json({
+      id,
+      name,
+      owner_email: ownerEmail ?? null,
+      plan,
+      api_key: apiKey,
+      callback_secret: callbackSecret,
+      created_at: createdAt,
+    });
   });
 
   /** Issues a new tenant key; the old one stops working as soon as this answers. */

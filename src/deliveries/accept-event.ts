@@ -1,0 +1,42 @@
+import type { Client } from '@temporalio/client';
+import type { TenantStore } from '../store/tenant-store';
+import { startCallback } from './callback-delivery';
+import { endpointTakesEvent } from './match-endpoints';
+import type { AcceptedEvent } from './render-for-endpoint';
+import type { DeliverySettings, StartedDelivery } from './start-deliveries';
+import { startDeliveries } from './start-deliveries';
+
+export interface Intake {
+  client: Client;
+  store: TenantStore;
+  settings: DeliverySettings;
+}
+
+export interface IntakeResult {
+  event_id: string;
+  deliveries: StartedDelivery[];
+  /** The one-off delivery to the call's `webhook_url`, when it gave one. */
+  callback: StartedDelivery | null;
+}
+
+/**
+ * Starts a delivery for every endpoint that takes the event, and for the call's one-off URL; returns
+ * once all are durably started (which is what the intake's 202 promises). `undefined`: no such tenant.
+ */
+export async function acceptEvent(
+  intake: Intake,
+  tenantId: string,
+  event: AcceptedEvent,
+  callbackUrl: string | undefined,
+): Promise<IntakeResult | undefined> {
+  const tenant = await intake.store.get(tenantId);
+  if (!tenant) return undefined;
+  const endpoints = (await intake.store.listEndpoints(tenantId)).filter((endpoint) =>
+    endpointTakesEvent(endpoint, event),
+  );
+  const [deliveries, callback] = await Promise.all([
+    startDeliveries(intake.client, intake.settings, tenant, event, endpoints),
+    callbackUrl ? startCallback(intake.client, intake.settings, tenant, event, callbackUrl) : null,
+  ]);
+  return { event_id: event.id, deliveries, callback };
+}
