@@ -123,8 +123,8 @@ export function endpointRoutes(deps: EndpointRouteDeps): Router {
 
   router.patch('/:id', async (req, res) => {
     const tenant = tenantOf(res);
-    const current = await owned(tenant.id, req.params.id);
     const patch = parse(endpointPatchSchema, req.body);
+    const current = await owned(tenant.id, req.params.id);
     requireConsistent(endpointProblems(patchedEndpoint(current, patch), tenant.plan));
     if (patch.url !== undefined) await requireReachable(patch.url, policy, 'url');
     const merged = patchedEndpoint(current, patch);
