@@ -32,7 +32,7 @@ export interface AttemptDeps {
  * retry schedule, and Temporal retries the activity only when a worker is lost mid-attempt.
  */
 export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): Promise<AttemptRecord> {
-  const { endpoint } = input;
+  const endpoint = currentSnapshot(input.endpoint);
   const startedAt = new Date();
   const secrets = endpoint.secrets
     .filter(({ expiresAt }) => expiresAt === null || Date.parse(expiresAt) > startedAt.getTime())
@@ -96,6 +96,22 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+/**
+ * Deliveries started before signature schemes existed carry `{secret, signatureHeader}`: they are
+ * sent as they would have been then, a hex signature in that header.
+ */
+function currentSnapshot(endpoint: EndpointSnapshot): EndpointSnapshot {
+  if (Array.isArray(endpoint.secrets)) return endpoint;
+  const legacy = endpoint as unknown as { secret: string; signatureHeader: string };
+  return {
+    ...endpoint,
+    method: 'POST',
+    headers: {},
+    signature: { scheme: 'hex', header: legacy.signatureHeader, body_field: null },
+    secrets: [{ secret: legacy.secret, expiresAt: null }],
+  };
 }
 
 /** Statuses whose Retry-After the schedule honours: too many requests, and unavailable for now. */

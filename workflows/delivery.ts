@@ -75,7 +75,9 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       },
     ]);
   };
-  if (input.rejection !== null) {
+  // Inputs recorded before rejections, kinds and rate limits existed lack those fields: read them as
+  // the defaults, so those histories replay to the same commands.
+  if (input.rejection) {
     state.rejectedReason = input.rejection;
     setStatus('rejected');
     return state;
@@ -83,7 +85,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
 
   // Send-tests and one-off callbacks stand apart from the endpoint's health: nothing holds them and
   // their outcomes do not count towards a pause.
-  const tracked = input.kind === 'event';
+  const tracked = (input.kind ?? 'event') === 'event';
   const health = getExternalWorkflowHandle(endpointHealthWorkflowId(input.plan.endpoint.id));
 
   /**
@@ -121,7 +123,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       // These retries cover only a worker lost mid-attempt; HTTP failures come back as results.
       retry: { initialInterval: '1s', maximumAttempts: 5 },
     });
-    const { rateLimitPerMinute } = plan;
+    const rateLimitPerMinute = plan.rateLimitPerMinute ?? null;
     for (let round = 0; round <= plan.retryDelaysMs.length; round++) {
       if (tracked && (round > 0 || askFirst || rateLimitPerMinute !== null)) {
         if ((await waitUntilEndpointTakes(false, rateLimitPerMinute)) === 'endpoint_deleted') return false;
