@@ -87,6 +87,7 @@ export function presetDefaults(name: PresetName, signatureHeader: string): Endpo
         pause_threshold: null,
       };
     case 'quintago':
+      // 5 retries at 5 s, 25 s, 2 m, 10 m and 30 m; disabled after 100 consecutive failures.
       return {
         ...base,
         event_types: ['lead.*', 'proposal.*', 'payment.received', 'message.received'],
@@ -94,6 +95,8 @@ export function presetDefaults(name: PresetName, signatureHeader: string): Endpo
         signature: { scheme: 'sha256_prefixed', header: 'x-quintago-signature', body_field: null },
         retry_policy: { delays_seconds: [5, 25, 120, 600, 1800] },
         pause_threshold: 100,
+        // "Re-enable it and replay missed events from the webhook delivery log."
+        dead_letter_queue: true,
       };
     case 'siggnal':
       // HTTPS only, 10 s, 3 retries with backoff; the secret token is optional.
