@@ -19,13 +19,14 @@ export interface RenderTenant {
   name: string;
 }
 
-/** The body one endpoint gets for an event, or why it may not be sent. */
+/** The body one endpoint gets for an event and its size as sent, or why it may not be sent. */
 export function renderForEndpoint(
   event: AcceptedEvent,
   tenant: RenderTenant,
-  endpoint: Pick<EndpointRecord, 'envelope' | 'payload_format'>,
+  endpoint: Pick<EndpointRecord, 'envelope' | 'payload_format'> &
+    Partial<Pick<EndpointRecord, 'signature' | 'secret'>>,
   maxBytes: number,
-): { payload: Record<string, unknown>; rejection: string | null } {
+): { payload: Record<string, unknown>; rejection: string | null; bytes: number } {
   const spec = eventTypeSpec(event.type)!;
   const payload = renderPayload(
     {
@@ -40,8 +41,15 @@ export function renderForEndpoint(
     endpoint.envelope as Envelope,
     endpoint.payload_format,
   );
-  const bytes = payloadBytes(payload);
-  if (bytes <= maxBytes) return { payload, rejection: null };
+  const bytes = payloadBytes(payload) + bodySignatureBytes(endpoint);
+  if (bytes <= maxBytes) return { payload, rejection: null, bytes };
   // Kept out of the workflow's history: only the reason is recorded.
-  return { payload: {}, rejection: `payload of ${bytes} bytes is over the ${maxBytes}-byte limit` };
+  return { payload: {}, rejection: `payload of ${bytes} bytes is over the ${maxBytes}-byte limit`, bytes };
+}
+
+/** What PQ Intel's in-body signature adds when sent: `,"signature":"<64 hex digits>"`. */
+function bodySignatureBytes(endpoint: Partial<Pick<EndpointRecord, 'signature' | 'secret'>>): number {
+  const field = endpoint.signature?.body_field;
+  if (!field || !endpoint.secret) return 0;
+  return Buffer.byteLength(JSON.stringify(field)) + 68;
 }

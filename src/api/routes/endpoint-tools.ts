@@ -9,7 +9,6 @@ import type { DeliverySettings } from '../../deliveries/start-deliveries';
 import { formatProblems } from '../../endpoints/endpoint-settings';
 import type { EventType } from '../../events';
 import { EVENT_TYPES, eventTypeSpec, typesMatching } from '../../events';
-import { payloadBytes } from '../../render/envelope';
 import { payloadFormatSchema } from '../../render/payload-format';
 import { rotateSecretSchema } from '../../schemas/endpoint';
 import type { TenantStore } from '../../store/tenant-store';
@@ -98,15 +97,14 @@ export function registerEndpointTools(router: Router, deps: EndpointToolDeps): v
     const data = body.data ? parse(spec.schema, body.data, 'data') : spec.sample();
     const id = typeof data[spec.idField ?? ''] === 'string' ? (data[spec.idField!] as string) : 'evt_preview';
     const event = { id, type, occurredAt: new Date().toISOString(), data };
-    const { payload, rejection } = renderForEndpoint(event, tenant, trial, Number.POSITIVE_INFINITY);
-    const bytes = payloadBytes(payload);
+    const { payload, bytes } = renderForEndpoint(event, tenant, trial, Number.POSITIVE_INFINITY);
     res.json({
       event_type: type,
       envelope: endpoint.envelope,
       body: payload,
       size_bytes: bytes,
       max_bytes: deps.delivery.maxPayloadBytes,
-      sendable: rejection === null && bytes <= deps.delivery.maxPayloadBytes,
+      sendable: bytes <= deps.delivery.maxPayloadBytes,
     });
   });
 

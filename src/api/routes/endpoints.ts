@@ -27,8 +27,11 @@ function healthView(state: EndpointHealthState) {
   };
 }
 
-/** Last four characters: enough to tell two secrets apart, too few to use one. */
-const hint = (value: string): string => `…${value.slice(-4)}`;
+/**
+ * Last four characters: enough to tell two secrets apart, too few to use one. A short value (an API
+ * key of a few characters) would show whole, so it shows nothing.
+ */
+const hint = (value: string): string => (value.length >= 16 ? `…${value.slice(-4)}` : '…');
 
 /**
  * What a tenant sees of an endpoint: secrets and custom header values (an Authorization token)
