@@ -16,6 +16,8 @@ export interface AttemptInput {
   attempt: number;
   endpoint: EndpointSnapshot;
   payload: Record<string, unknown>;
+  /** The endpoint's rate limit gave this attempt a slot at this time (ISO): wait for it. */
+  notBefore?: string | null;
 }
 
 export interface AttemptDeps {
@@ -32,6 +34,7 @@ export interface AttemptDeps {
  * retry schedule, and Temporal retries the activity only when a worker is lost mid-attempt.
  */
 export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): Promise<AttemptRecord> {
+  await waitForSlot(input.notBefore);
   const endpoint = currentSnapshot(input.endpoint);
   const startedAt = new Date();
   const secrets = endpoint.secrets
@@ -96,6 +99,12 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
   } finally {
     clearInterval(heartbeat);
   }
+}
+
+/** The last moments before a rate-limit slot, waited out here (cancellable) to the millisecond. */
+async function waitForSlot(notBefore: string | null | undefined): Promise<void> {
+  const wait = notBefore ? Date.parse(notBefore) - Date.now() : 0;
+  if (wait > 0) await Context.current().sleep(wait);
 }
 
 /**

@@ -31,6 +31,12 @@ import type {
 /** Headroom over the endpoint's own timeout, for connecting and reading the bounded body. */
 const ACTIVITY_MARGIN_MS = 5_000;
 const GONE = 410;
+/**
+ * Temporal timers shorter than about a second fire late on some servers, which would bunch up
+ * rate-limited requests: a delivery sleeps durably only until this long before its slot, and the
+ * attempt waits out the rest on the worker's clock.
+ */
+const PRECISE_WAIT_MS = 1_500;
 
 const { loadDeliveryPlan } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
@@ -56,6 +62,8 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
   let holdAnswer: HoldAnswer | undefined;
   // Whether the endpoint's health workflow must hear of a success (it only does while failing).
   let reportSuccess = input.endpointTroubled;
+  // The rate-limit slot the next attempt was given, if any.
+  let slotAt: string | null = null;
   setHandler(deliveryStateQuery, () => state);
   setHandler(replaySignal, () => {
     if (state.status === 'dead_lettered') replayRequested = true;
@@ -109,15 +117,16 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
     }
     if (holdAnswer!.consecutiveFailures > 0) reportSuccess = true;
     if (holdAnswer!.endpointDeleted) return 'endpoint_deleted';
-    const wait = holdAnswer!.notBefore ? Date.parse(holdAnswer!.notBefore) - Date.now() : 0;
-    if (wait > 0) await sleep(wait);
+    slotAt = holdAnswer!.notBefore;
+    const wait = slotAt ? Date.parse(slotAt) - Date.now() : 0;
+    if (wait > PRECISE_WAIT_MS) await sleep(wait - PRECISE_WAIT_MS);
     return 'go';
   };
 
   /** One round of attempts on the plan's schedule; true when one of them was delivered. */
   const runRound = async (plan: DeliveryPlan, askFirst: boolean): Promise<boolean> => {
     const { attemptDelivery } = proxyActivities<ReturnType<typeof createActivities>>({
-      startToCloseTimeout: plan.endpoint.timeoutMs + ACTIVITY_MARGIN_MS,
+      startToCloseTimeout: plan.endpoint.timeoutMs + ACTIVITY_MARGIN_MS + PRECISE_WAIT_MS,
       // A worker lost mid-attempt stops heartbeating; the attempt is then redone within seconds.
       heartbeatTimeout: '5s',
       // These retries cover only a worker lost mid-attempt; HTTP failures come back as results.
@@ -125,6 +134,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
     });
     const rateLimitPerMinute = plan.rateLimitPerMinute ?? null;
     for (let round = 0; round <= plan.retryDelaysMs.length; round++) {
+      slotAt = null;
       if (tracked && (round > 0 || askFirst || rateLimitPerMinute !== null)) {
         if ((await waitUntilEndpointTakes(false, rateLimitPerMinute)) === 'endpoint_deleted') return false;
         if (state.status === 'held') setStatus('retrying');
@@ -136,6 +146,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
           attempt,
           endpoint: plan.endpoint,
           payload: input.payload,
+          notBefore: slotAt,
         }),
       );
       state.attempts.push(record);

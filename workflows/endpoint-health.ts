@@ -33,6 +33,9 @@ const { sendEndpointEvent } = proxyActivities<ReturnType<typeof createActivities
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 20 },
 });
 
+/** How long a go-ahead may take to become a request: the answer's trip and the activity's start. */
+const SEND_LAG_MS = 500;
+
 /**
  * The consecutive-failure streak of one endpoint across all its deliveries, and its pause switch.
  * Deliveries report only what changes it (a final failure; a success while the endpoint is failing)
@@ -92,14 +95,21 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     notify('endpoint.paused');
   };
   // The rate limit is kept here, the one place every delivery to the endpoint asks, whichever worker
-  // runs it: each request gets the next free slot, one interval after the previous one.
+  // runs it: each request gets the next free slot, one interval after the previous one. When the
+  // endpoint is idle the request goes at once; it reaches the receiver up to SEND_LAG_MS later, so
+  // the next slot counts from then.
   const nextSlot = (): string | null => {
     const { rateLimitPerMinute } = state;
     if (rateLimitPerMinute === null) return null;
+    const interval = 60_000 / rateLimitPerMinute;
     const now = Date.now();
-    const at = Math.max(now, state.nextSlotAt);
-    state.nextSlotAt = at + 60_000 / rateLimitPerMinute;
-    return at > now ? new Date(at).toISOString() : null;
+    if (state.nextSlotAt <= now) {
+      state.nextSlotAt = now + SEND_LAG_MS + interval;
+      return null;
+    }
+    const at = state.nextSlotAt;
+    state.nextSlotAt = at + interval;
+    return new Date(at).toISOString();
   };
   const release = (endpointDeleted: boolean) => {
     for (const id of state.heldDeliveryIds.splice(0)) {
