@@ -54,6 +54,8 @@ const envSchema = z
     SIGNAL_PUSH_OUTBOUND_ALLOW: commaList,
     SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: z.enum(['true', 'false']).default('false'),
     SIGNAL_PUSH_OUTBOUND_PROXY: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    /** A PEM file of extra CA certificates deliveries trust, in addition to Node's default roots. */
+    SIGNAL_PUSH_OUTBOUND_CA_PATH: optionalString,
     /** `kid:base64key,…`, 32-byte AES keys; the first encrypts, all decrypt (rotation). */
     SIGNAL_PUSH_CODEC_KEYS: optionalString,
     SIGNAL_PUSH_CODEC_CORS_ORIGINS: commaList,
@@ -92,6 +94,8 @@ export interface Config {
     allow: string[];
     allowHttp: boolean;
     proxyUrl: string | undefined;
+    /** PEM file of CA certificates trusted for deliveries besides Node's default roots. */
+    caPath: string | undefined;
   };
   /** Raw `SIGNAL_PUSH_CODEC_KEYS`; `undefined` lets the embedded default make and keep a key. */
   codecKeys: string | undefined;
@@ -148,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       allow: e.SIGNAL_PUSH_OUTBOUND_ALLOW,
       allowHttp: e.SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP === 'true',
       proxyUrl: e.SIGNAL_PUSH_OUTBOUND_PROXY,
+      caPath: e.SIGNAL_PUSH_OUTBOUND_CA_PATH,
     }),
     codecKeys: e.SIGNAL_PUSH_CODEC_KEYS,
     codecCorsOrigins: e.SIGNAL_PUSH_CODEC_CORS_ORIGINS,

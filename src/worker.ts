@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import tls from 'node:tls';
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
@@ -18,8 +20,11 @@ export interface WorkerOptions {
   store: TenantStore;
   plan: PlanSettings;
   notifications: NotifierConfig;
-  /** What deliveries may reach; a proxy URL sends them all through that proxy. */
-  outbound: OutboundSettings & { proxyUrl?: string | undefined };
+  /**
+   * What deliveries may reach; a proxy URL sends them all through that proxy; a CA file adds
+   * certificates to Node's default roots for the receivers' TLS.
+   */
+  outbound: OutboundSettings & { proxyUrl?: string | undefined; caPath?: string | undefined };
   /** A pre-built workflow bundle (tests build one for all files); else workflows are bundled here. */
   workflowBundlePath?: string;
   /** Encrypts payloads and failure messages (src/codec); a pre-built bundle must carry its failure converter. */
@@ -32,7 +37,9 @@ export async function createWorker(
 ): Promise<{ worker: Worker; close(): Promise<void> }> {
   const policy = new AddressPolicy(options.outbound);
   warnIfRelaxed(policy);
-  const dispatcher = createSafeDispatcher({ policy, proxyUrl: options.outbound.proxyUrl });
+  const { caPath } = options.outbound;
+  const ca = caPath ? [...tls.rootCertificates, await fs.readFile(caPath, 'utf8')] : undefined;
+  const dispatcher = createSafeDispatcher({ policy, proxyUrl: options.outbound.proxyUrl, ca });
   const opsDispatcher = new Agent({ connect: { timeout: 10_000 } });
   const worker = await Worker.create({
     connection: options.connection,

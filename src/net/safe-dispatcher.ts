@@ -14,6 +14,8 @@ export interface SafeDispatcherOptions {
   resolve?: Resolver;
   connectTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  /** CA certificates (PEM) receivers' TLS is checked against; Node's default roots when omitted. */
+  ca?: string[] | undefined;
 }
 
 /**
@@ -27,11 +29,12 @@ export function createSafeDispatcher(options: SafeDispatcherOptions): Dispatcher
   const { policy } = options;
   const connect = { timeout: options.connectTimeoutMs ?? 10_000 };
   const keepAliveTimeout = options.keepAliveTimeoutMs ?? 10_000;
+  const ca = options.ca ? { ca: options.ca } : {};
   const base = options.proxyUrl
-    ? new ProxyAgent({ uri: options.proxyUrl, keepAliveTimeout, connect })
+    ? new ProxyAgent({ uri: options.proxyUrl, keepAliveTimeout, connect, requestTls: ca })
     : new Agent({
         keepAliveTimeout,
-        connect: { ...connect, lookup: checkedLookup(policy, options.resolve ?? systemResolver) },
+        connect: { ...connect, ...ca, lookup: checkedLookup(policy, options.resolve ?? systemResolver) },
       });
   return base.compose((dispatch) => (opts, handler) => {
     const problem = policy.checkUrl(new URL(opts.path, String(opts.origin)));
