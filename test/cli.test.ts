@@ -160,6 +160,10 @@ test('deliveries list --signal, --endpoint and --since narrow the list', async (
     return deliveries.length > 0 && deliveries;
   });
   expect(bySignal.map((d: any) => d.id)).toEqual([id]);
+  expect(bySignal[0]).toMatchObject({ event_type: 'buying_signal', kind: 'event' });
+  const table = await cli('deliveries', 'list', '--signal', first.signal_id);
+  expect(table.stdout).toMatch(/^ID\s+TENANT\s+EVENT TYPE\s+KIND\s+STATUS/m);
+  expect(table.stdout).toMatch(/buying_signal\s+event\s+/);
   const byEndpoint = await eventually(async () => {
     const { deliveries } = await cliJson('deliveries', 'list', '--endpoint', endpoint.id);
     return deliveries.length === 2 && deliveries;
@@ -194,6 +198,8 @@ test('deliveries show prints every attempt with its status, latency, error kind 
   expect(shown.code).toBe(0);
   expect(shown.stdout).toMatch(/^status\s+delivered$/m);
   expect(shown.stdout).toMatch(/^tenant\s+ten_/m);
+  expect(shown.stdout).toMatch(/^event type\s+buying_signal$/m);
+  expect(shown.stdout).toMatch(/^kind\s+event$/m);
   expect(shown.stdout).toMatch(
     new RegExp(`^\\s*1  \\S+\\s+503\\s+\\d+ ms  non_2xx\\s+${'x'.repeat(79)}…$`, 'm'),
   );

@@ -14,7 +14,8 @@ export function withJson(command: Command): Command {
 export const deliveryColumns: ReadonlyArray<Column<OperatorDeliverySummary>> = [
   { header: 'ID', value: (d) => d.id },
   { header: 'TENANT', value: (d) => d.tenant_id },
-  { header: 'SIGNAL TYPE', value: (d) => d.signal_type },
+  { header: 'EVENT TYPE', value: (d) => d.event_type ?? d.signal_type },
+  { header: 'KIND', value: (d) => d.kind },
   { header: 'STATUS', value: (d) => d.status },
   { header: 'ATTEMPTS', value: (d) => d.attempt_count, right: true },
   { header: 'CREATED', value: (d) => d.created_at },
