@@ -1,29 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { receiversClosedAfterEachTest } from './helpers/cleanup';
 import { createEndpoint, sampleSignal, settledDelivery } from './helpers/fixtures';
-import type { Receiver, ReceivedRequest } from './helpers/receiver';
-import { startReceiver } from './helpers/receiver';
+import type { ReceivedRequest } from './helpers/receiver';
 import type { Stack } from './helpers/stack';
 import { startStack } from './helpers/stack';
 
 // `?webhook_url=` on an intake call: the event also goes once to that URL, signed with the tenant's
 // callback secret (Standard Webhooks) and retried on the default schedule, scaled to 10, 50, 300 ms.
 let stack: Stack;
-const receivers: Receiver[] = [];
 beforeAll(async () => {
   stack = await startStack();
 });
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
 afterAll(() => stack?.stop());
-
-async function receiver(reply: Parameters<typeof startReceiver>[0] = () => ({ status: 200 })) {
-  const started = await startReceiver(reply);
-  receivers.push(started);
-  return started;
-}
+const receiver = receiversClosedAfterEachTest();
 
 interface CallbackTenant {
   id: string;

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EventType } from '../src/events';
 import { eventTypeSpec } from '../src/events';
+import { receiversClosedAfterEachTest } from './helpers/cleanup';
 import type { TestTenant } from './helpers/fixtures';
 import { createEndpoint, createTenant, sendSignal, settledDelivery } from './helpers/fixtures';
 import type { Receiver } from './helpers/receiver';
@@ -19,6 +20,8 @@ afterAll(async () => {
   await receiver?.close();
   await stack?.stop();
 });
+/** A receiver of its own, for a test that reads what it got; closed when the test ends. */
+const ownReceiver = receiversClosedAfterEachTest();
 
 const hmacHex = (secret: string, body: Buffer | string): string =>
   createHmac('sha256', secret).update(body).digest('hex');
@@ -46,47 +49,36 @@ async function deliverSample(tenant: TestTenant, type: EventType) {
   return settledDelivery(stack, tenant, res.body.deliveries[0].delivery_id);
 }
 
-/** A receiver of its own for one test, closed when the test ends. */
-async function withReceiver(run: (target: Receiver) => Promise<void>): Promise<void> {
-  const target = await startReceiver();
-  try {
-    await run(target);
-  } finally {
-    await target.close();
-  }
-}
-
 describe('presets', () => {
   test('pq: X-PQ-Signature hex over the raw body and in the body, 60 a minute, paused after 20', async () => {
-    await withReceiver(async (target) => {
-      // The plan allows more than the preset's 60, so 60 can only come from the preset.
-      const tenant = await createTenant(stack, 'PQ tenant', {
-        max_endpoints: 10,
-        rate_limit_per_minute: 120,
-      });
-      const { id, secret } = await createEndpoint(stack, tenant, { preset: 'pq', url: target.url });
-      expect(await getEndpoint(tenant, id)).toMatchObject({
-        preset: 'pq',
-        event_types: ['buying_signal'],
-        envelope: 'flat',
-        signature: { scheme: 'hex', header: 'X-PQ-Signature', body_field: 'signature' },
-        rate_limit_per_minute: 60,
-        pause_threshold: 20,
-        retry_schedule_seconds: [1, 5, 30],
-        secret_hint: `…${secret.slice(-4)}`,
-      });
-
-      const delivery = await settledDelivery(
-        stack,
-        tenant,
-        (await sendSignal(stack, tenant)).deliveries[0]!.delivery_id,
-      );
-      expect(delivery.status).toBe('delivered');
-      const [request] = target.requests;
-      expect(request!.headers['x-pq-signature']).toBe(hmacHex(secret, request!.rawBody));
-      const { signature, ...rest } = JSON.parse(request!.rawBody.toString('utf8'));
-      expect(signature).toBe(hmacHex(secret, JSON.stringify(rest)));
+    const target = await ownReceiver();
+    // The plan allows more than the preset's 60, so 60 can only come from the preset.
+    const tenant = await createTenant(stack, 'PQ tenant', {
+      max_endpoints: 10,
+      rate_limit_per_minute: 120,
     });
+    const { id, secret } = await createEndpoint(stack, tenant, { preset: 'pq', url: target.url });
+    expect(await getEndpoint(tenant, id)).toMatchObject({
+      preset: 'pq',
+      event_types: ['buying_signal'],
+      envelope: 'flat',
+      signature: { scheme: 'hex', header: 'X-PQ-Signature', body_field: 'signature' },
+      rate_limit_per_minute: 60,
+      pause_threshold: 20,
+      retry_schedule_seconds: [1, 5, 30],
+      secret_hint: `…${secret.slice(-4)}`,
+    });
+
+    const delivery = await settledDelivery(
+      stack,
+      tenant,
+      (await sendSignal(stack, tenant)).deliveries[0]!.delivery_id,
+    );
+    expect(delivery.status).toBe('delivered');
+    const [request] = target.requests;
+    expect(request!.headers['x-pq-signature']).toBe(hmacHex(secret, request!.rawBody));
+    const { signature, ...rest } = JSON.parse(request!.rawBody.toString('utf8'));
+    expect(signature).toBe(hmacHex(secret, JSON.stringify(rest)));
   });
 
   test('quintago: retries after 5 s, 25 s, 2 min, 10 min and 30 min, paused after 100', async () => {
@@ -103,28 +95,27 @@ describe('presets', () => {
   });
 
   test('prospektr without a secret: secret_hint null, and requests carry no signature header', async () => {
-    await withReceiver(async (target) => {
-      const tenant = await createTenant(stack);
-      const created = await createRaw(tenant, { preset: 'prospektr', url: target.url });
-      expect(created.status).toBe(201);
-      expect(created.body.secret).toBeNull();
-      expect(await getEndpoint(tenant, created.body.id)).toMatchObject({
-        event_types: ['prospect.added'],
-        envelope: 'prospektr',
-        secret_hint: null,
-        retry_schedule_seconds: [],
-        timeout_seconds: 10,
-        pause_threshold: null,
-      });
-
-      expect((await deliverSample(tenant, 'prospect.added')).status).toBe('delivered');
-      const [request] = target.requests;
-      const signatureHeaders = Object.keys(request!.headers).filter(
-        (name) => name.includes('signature') || name.startsWith('webhook-'),
-      );
-      expect(signatureHeaders).toEqual([]);
-      expect(request!.headers['x-signal-push-delivery-id']).toBeDefined();
+    const target = await ownReceiver();
+    const tenant = await createTenant(stack);
+    const created = await createRaw(tenant, { preset: 'prospektr', url: target.url });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toBeNull();
+    expect(await getEndpoint(tenant, created.body.id)).toMatchObject({
+      event_types: ['prospect.added'],
+      envelope: 'prospektr',
+      secret_hint: null,
+      retry_schedule_seconds: [],
+      timeout_seconds: 10,
+      pause_threshold: null,
     });
+
+    expect((await deliverSample(tenant, 'prospect.added')).status).toBe('delivered');
+    const [request] = target.requests;
+    const signatureHeaders = Object.keys(request!.headers).filter(
+      (name) => name.includes('signature') || name.startsWith('webhook-'),
+    );
+    expect(signatureHeaders).toEqual([]);
+    expect(request!.headers['x-signal-push-delivery-id']).toBeDefined();
   });
 
   test("explicit fields override the preset's", async () => {
@@ -152,26 +143,25 @@ describe('presets', () => {
 
 describe('custom headers', () => {
   test('are sent to the receiver and shown in GET only as hints', async () => {
-    await withReceiver(async (target) => {
-      const tenant = await createTenant(stack);
-      const token = 'Bearer tok_live_9f8e7d6c5b4a3210';
-      const { id } = await createEndpoint(stack, tenant, {
-        url: target.url,
-        headers: { Authorization: token, 'X-Team': 'growth-ops' },
-      });
-      expect(
-        (await settledDelivery(stack, tenant, (await sendSignal(stack, tenant)).deliveries[0]!.delivery_id))
-          .status,
-      ).toBe('delivered');
-      expect(target.requests[0]!.headers).toMatchObject({ authorization: token, 'x-team': 'growth-ops' });
-
-      const shown = await getEndpoint(tenant, id);
-      // A short value shows nothing at all: its last four characters would be most of it.
-      expect(shown.headers).toEqual({ Authorization: '…3210', 'X-Team': '…' });
-      expect(JSON.stringify(shown)).not.toContain('tok_live');
-      const listed = await stack.api.request('GET', '/v1/endpoints', { key: tenant.key });
-      expect(JSON.stringify(listed.body)).not.toContain('tok_live');
+    const target = await ownReceiver();
+    const tenant = await createTenant(stack);
+    const token = 'Bearer tok_live_9f8e7d6c5b4a3210';
+    const { id } = await createEndpoint(stack, tenant, {
+      url: target.url,
+      headers: { Authorization: token, 'X-Team': 'growth-ops' },
     });
+    expect(
+      (await settledDelivery(stack, tenant, (await sendSignal(stack, tenant)).deliveries[0]!.delivery_id))
+        .status,
+    ).toBe('delivered');
+    expect(target.requests[0]!.headers).toMatchObject({ authorization: token, 'x-team': 'growth-ops' });
+
+    const shown = await getEndpoint(tenant, id);
+    // A short value shows nothing at all: its last four characters would be most of it.
+    expect(shown.headers).toEqual({ Authorization: '…3210', 'X-Team': '…' });
+    expect(JSON.stringify(shown)).not.toContain('tok_live');
+    const listed = await stack.api.request('GET', '/v1/endpoints', { key: tenant.key });
+    expect(JSON.stringify(listed.body)).not.toContain('tok_live');
   });
 
   test('a value with CR or LF, or a header signal-push sets itself, gets 400 naming headers.<Name>', async () => {
@@ -200,17 +190,16 @@ describe('custom headers', () => {
 });
 
 test('methods PUT and PATCH reach the receiver with that method', async () => {
-  await withReceiver(async (target) => {
-    const tenant = await createTenant(stack);
-    await createEndpoint(stack, tenant, { url: `${target.url}/put`, method: 'PUT' });
-    await createEndpoint(stack, tenant, { url: `${target.url}/patch`, method: 'PATCH' });
-    const { deliveries } = await sendSignal(stack, tenant);
-    for (const d of deliveries) {
-      expect((await settledDelivery(stack, tenant, d.delivery_id)).status).toBe('delivered');
-    }
-    const seen = target.requests.map((r) => `${r.method} ${r.path}`).sort();
-    expect(seen).toEqual(['PATCH /hook/patch', 'PUT /hook/put']);
-  });
+  const target = await ownReceiver();
+  const tenant = await createTenant(stack);
+  await createEndpoint(stack, tenant, { url: `${target.url}/put`, method: 'PUT' });
+  await createEndpoint(stack, tenant, { url: `${target.url}/patch`, method: 'PATCH' });
+  const { deliveries } = await sendSignal(stack, tenant);
+  for (const d of deliveries) {
+    expect((await settledDelivery(stack, tenant, d.delivery_id)).status).toBe('delivered');
+  }
+  const seen = target.requests.map((r) => `${r.method} ${r.path}`).sort();
+  expect(seen).toEqual(['PATCH /hook/patch', 'PUT /hook/put']);
 });
 
 describe('labels', () => {
@@ -275,21 +264,20 @@ describe('plan limits', () => {
 });
 
 test('a disabled endpoint gets no delivery; re-enabled, it gets the next one', async () => {
-  await withReceiver(async (target) => {
-    const tenant = await createTenant(stack);
-    const { id } = await createEndpoint(stack, tenant, { url: target.url });
-    expect((await patch(tenant, id, { enabled: false })).status).toBe(200);
-    const whileDisabled = await sendSignal(stack, tenant);
-    expect(whileDisabled.deliveries).toEqual([]);
+  const target = await ownReceiver();
+  const tenant = await createTenant(stack);
+  const { id } = await createEndpoint(stack, tenant, { url: target.url });
+  expect((await patch(tenant, id, { enabled: false })).status).toBe(200);
+  const whileDisabled = await sendSignal(stack, tenant);
+  expect(whileDisabled.deliveries).toEqual([]);
 
-    expect((await patch(tenant, id, { enabled: true })).status).toBe(200);
-    const next = await sendSignal(stack, tenant);
-    expect(next.deliveries.map((d) => d.endpoint_id)).toEqual([id]);
-    expect((await settledDelivery(stack, tenant, next.deliveries[0]!.delivery_id)).status).toBe('delivered');
-    expect(target.requests.map((r) => JSON.parse(r.rawBody.toString('utf8')).signal_id)).toEqual([
-      next.signal_id,
-    ]);
-  });
+  expect((await patch(tenant, id, { enabled: true })).status).toBe(200);
+  const next = await sendSignal(stack, tenant);
+  expect(next.deliveries.map((d) => d.endpoint_id)).toEqual([id]);
+  expect((await settledDelivery(stack, tenant, next.deliveries[0]!.delivery_id)).status).toBe('delivered');
+  expect(target.requests.map((r) => JSON.parse(r.rawBody.toString('utf8')).signal_id)).toEqual([
+    next.signal_id,
+  ]);
 });
 
 test('https_only with an http URL gets 400 naming url, on create, from the siggnal preset and on PATCH', async () => {

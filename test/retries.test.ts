@@ -1,41 +1,23 @@
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { createEndpoint, createTenant, sendSignal, settledDelivery } from './helpers/fixtures';
-import type { TestTenant } from './helpers/fixtures';
-import type { Receiver } from './helpers/receiver';
-import { startReceiver } from './helpers/receiver';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { receiversClosedAfterEachTest } from './helpers/cleanup';
+import { deliverOnce } from './helpers/fixtures';
+import { freePort } from './helpers/free-port';
 import type { Stack } from './helpers/stack';
 import { startStack } from './helpers/stack';
 
 // Delays run at 1/100 of the endpoint's schedule (Temporal's timers then fire after about 1 s).
 let stack: Stack;
-const receivers: Receiver[] = [];
 beforeAll(async () => {
   stack = await startStack();
 });
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
 afterAll(() => stack?.stop());
-
-async function receiver(reply: Parameters<typeof startReceiver>[0]) {
-  const started = await startReceiver(reply);
-  receivers.push(started);
-  return started;
-}
-
-/** A fresh tenant with one endpoint, one signal sent, and its delivery once it has ended. */
-async function deliverOnce(body: Record<string, unknown>) {
-  const tenant: TestTenant = await createTenant(stack);
-  const endpoint = await createEndpoint(stack, tenant, body);
-  const { deliveries } = await sendSignal(stack, tenant);
-  return { endpoint, delivery: await settledDelivery(stack, tenant, deliveries[0]!.delivery_id) };
-}
+const receiver = receiversClosedAfterEachTest();
 
 test('a 500 followed by a 200 is retried and delivered exactly once', async () => {
   const target = await receiver((request) =>
     request.n === 1 ? { status: 500, body: 'boom' } : { status: 200 },
   );
-  const { delivery } = await deliverOnce({ url: target.url });
+  const { delivery } = await deliverOnce(stack, { url: target.url });
   expect(delivery.status).toBe('delivered');
   expect(delivery.attempts.map((a: any) => [a.http_status, a.error_kind])).toEqual([
     [500, 'non_2xx'],
@@ -50,7 +32,7 @@ test('a 500 followed by a 200 is retried and delivered exactly once', async () =
 test('a 302 is not followed and counts as a failed attempt', async () => {
   const elsewhere = await receiver(() => ({ status: 200 }));
   const target = await receiver(() => ({ status: 302, headers: { location: elsewhere.url } }));
-  const { delivery } = await deliverOnce({ url: target.url });
+  const { delivery } = await deliverOnce(stack, { url: target.url });
   expect(delivery.status).toBe('failed');
   expect(delivery.attempts).toHaveLength(4);
   expect(delivery.attempts.every((a: any) => a.error_kind === 'redirect' && a.http_status === 302)).toBe(
@@ -61,7 +43,7 @@ test('a 302 is not followed and counts as a failed attempt', async () => {
 
 test("an endpoint's max_retries sets how many attempts are made before the delivery fails", async () => {
   const target = await receiver(() => ({ status: 500 }));
-  const { delivery } = await deliverOnce({
+  const { delivery } = await deliverOnce(stack, {
     url: target.url,
     retry_policy: { max_retries: 2, interval_seconds: 30, backoff: 'exponential' },
   });
@@ -73,7 +55,7 @@ test("an endpoint's max_retries sets how many attempts are made before the deliv
 test('a receiver that hangs past the timeout is a timeout, not a success', async () => {
   const target = await receiver(() => ({ hang: true }));
   const started = Date.now();
-  const { delivery } = await deliverOnce({
+  const { delivery } = await deliverOnce(stack, {
     url: target.url,
     timeout_seconds: 1,
     retry_policy: { max_retries: 1, interval_seconds: 30, backoff: 'fixed' },
@@ -86,18 +68,14 @@ test('a receiver that hangs past the timeout is a timeout, not a success', async
 });
 
 test('a refused connection is recorded as connection_refused', async () => {
-  const closed = await receiver(() => ({}));
-  const url = closed.url;
-  await closed.close();
-  receivers.pop();
-  const { delivery } = await deliverOnce({ url });
+  const { delivery } = await deliverOnce(stack, { url: `http://127.0.0.1:${await freePort()}/hook` });
   expect(delivery.status).toBe('failed');
   expect(delivery.attempts.map((a: any) => a.error_kind)).toEqual(Array(4).fill('connection_refused'));
   expect(delivery.attempts[0].http_status).toBeNull();
 });
 
 test('an unresolvable host is recorded as a DNS failure', async () => {
-  const { delivery } = await deliverOnce({
+  const { delivery } = await deliverOnce(stack, {
     url: 'http://no-such-host.invalid/hook',
     retry_policy: { max_retries: 1, interval_seconds: 30, backoff: 'fixed' },
   });
@@ -106,7 +84,7 @@ test('an unresolvable host is recorded as a DNS failure', async () => {
 
 test('a TLS handshake that fails (https to a plain-HTTP port) is recorded as a TLS failure', async () => {
   const plain = await receiver(() => ({ status: 200 }));
-  const { delivery } = await deliverOnce({
+  const { delivery } = await deliverOnce(stack, {
     url: plain.url.replace('http://', 'https://'),
     retry_policy: { max_retries: 1, interval_seconds: 30, backoff: 'fixed' },
   });
@@ -115,7 +93,7 @@ test('a TLS handshake that fails (https to a plain-HTTP port) is recorded as a T
 
 test('only the first 1 KB of a response body is kept in the log', async () => {
   const target = await receiver(() => ({ status: 400, body: 'x'.repeat(100_000) }));
-  const { delivery } = await deliverOnce({
+  const { delivery } = await deliverOnce(stack, {
     url: target.url,
     retry_policy: { max_retries: 1, interval_seconds: 30, backoff: 'fixed' },
   });

@@ -1,35 +1,18 @@
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { createEndpoint, createTenant, sendSignal, settledDelivery } from './helpers/fixtures';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { receiversClosedAfterEachTest } from './helpers/cleanup';
+import { deliverOnce } from './helpers/fixtures';
 import type { Receiver } from './helpers/receiver';
-import { startReceiver } from './helpers/receiver';
 import type { Stack } from './helpers/stack';
 import { startStack } from './helpers/stack';
 
 // Retry delays run at 1/100 of the schedule: the default 1 s, 5 s, 30 s become 10, 50 and 300 ms.
 // A receiver's Retry-After is not scaled, so honouring it shows as a wait of whole seconds.
 let stack: Stack;
-const receivers: Receiver[] = [];
 beforeAll(async () => {
   stack = await startStack();
 });
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
 afterAll(() => stack?.stop());
-
-async function receiver(reply: Parameters<typeof startReceiver>[0]) {
-  const started = await startReceiver(reply);
-  receivers.push(started);
-  return started;
-}
-
-/** A fresh tenant with one endpoint, one signal sent, and its delivery once it has ended. */
-async function deliverOnce(body: Record<string, unknown>) {
-  const tenant = await createTenant(stack);
-  await createEndpoint(stack, tenant, body);
-  const { deliveries } = await sendSignal(stack, tenant);
-  return settledDelivery(stack, tenant, deliveries[0]!.delivery_id);
-}
+const receiver = receiversClosedAfterEachTest();
 
 const gapMs = (target: Receiver, n: number): number => target.requests[n]!.at - target.requests[n - 1]!.at;
 
@@ -39,7 +22,7 @@ test.each([429, 503])(
     const target = await receiver((request) =>
       request.n === 1 ? { status, headers: { 'retry-after': '2' }, body: 'slow down' } : { status: 200 },
     );
-    const delivery = await deliverOnce({ url: target.url });
+    const { delivery } = await deliverOnce(stack, { url: target.url });
 
     expect(delivery.status).toBe('delivered');
     expect(target.requests).toHaveLength(2);
@@ -55,7 +38,7 @@ test('a 500 with Retry-After is not honoured: the retry comes at the schedule’
   const target = await receiver((request) =>
     request.n === 1 ? { status: 500, headers: { 'retry-after': '20' } } : { status: 200 },
   );
-  const delivery = await deliverOnce({ url: target.url });
+  const { delivery } = await deliverOnce(stack, { url: target.url });
 
   expect(delivery.status).toBe('delivered');
   expect(delivery.attempts.map((a: any) => [a.http_status, a.retry_after_ms])).toEqual([
@@ -72,7 +55,7 @@ test('a Retry-After on the last attempt adds no attempt and no wait: the deliver
     headers: { 'retry-after': request.n === 1 ? '1' : '60' },
   }));
   const started = Date.now();
-  const delivery = await deliverOnce({ url: target.url, retry_policy: { delays_seconds: [1] } });
+  const { delivery } = await deliverOnce(stack, { url: target.url, retry_policy: { delays_seconds: [1] } });
 
   expect(delivery.status).toBe('failed');
   expect(delivery.attempts.map((a: any) => [a.http_status, a.retry_after_ms])).toEqual([

@@ -1,28 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { receiversClosedAfterEachTest } from './helpers/cleanup';
 import { createEndpoint, createTenant, sendSignal, settledDelivery } from './helpers/fixtures';
 import type { TestTenant } from './helpers/fixtures';
 import type { Receiver, ReceivedRequest } from './helpers/receiver';
-import { startReceiver } from './helpers/receiver';
 import type { Stack } from './helpers/stack';
 import { startStack } from './helpers/stack';
 
 let stack: Stack;
-const receivers: Receiver[] = [];
 beforeAll(async () => {
   stack = await startStack();
 });
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
 afterAll(() => stack?.stop());
-
-async function receiver() {
-  const started = await startReceiver(() => ({ status: 200 }));
-  receivers.push(started);
-  return started;
-}
+const receiver = receiversClosedAfterEachTest();
 
 const rotate = (tenant: TestTenant, endpointId: string, body: Record<string, unknown>) =>
   stack.api.request('POST', `/v1/endpoints/${endpointId}/rotate-secret`, { key: tenant.key, body });

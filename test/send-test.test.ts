@@ -1,28 +1,19 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { buyingSignalSample } from '../src/events/samples';
+import { receiversClosedAfterEachTest } from './helpers/cleanup';
 import { createEndpoint, createTenant } from './helpers/fixtures';
 import type { TestTenant } from './helpers/fixtures';
 import type { Receiver } from './helpers/receiver';
-import { startReceiver } from './helpers/receiver';
 import type { Stack } from './helpers/stack';
 import { eventually, startStack } from './helpers/stack';
 
 let stack: Stack;
-const receivers: Receiver[] = [];
 beforeAll(async () => {
   stack = await startStack();
 });
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
 afterAll(() => stack?.stop());
-
-async function receiver(reply: Parameters<typeof startReceiver>[0]) {
-  const started = await startReceiver(reply);
-  receivers.push(started);
-  return started;
-}
+const receiver = receiversClosedAfterEachTest();
 
 /** A tenant and a PQ-style endpoint (hex X-PQ-Signature) that pauses at its first failure. */
 async function endpointFor(target: Receiver, body: Record<string, unknown> = {}) {

@@ -1,15 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Webhook } from 'standardwebhooks';
-import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { eventTypeSpec } from '../../src/events';
+import { closedAfterEachTest } from '../helpers/cleanup';
 import { UNLIMITED_PLAN, createEndpoint, settledDelivery } from '../helpers/fixtures';
 import { startReceiver } from '../helpers/receiver';
 import type { Stack } from '../helpers/stack';
-import { eventually, startStack } from '../helpers/stack';
+import { startStack } from '../helpers/stack';
+import { changed, jsonBody, keepRawBody, startPageReceiver } from './page-receivers';
 
 // The lead-save API's webhooks help page (shared/seeds/004_9e5fe94681bffa43.txt), checked from the
 // receiver's side: a named webhook with a chosen HTTP method and an Authorization header, the
@@ -31,10 +30,7 @@ const LEAD = {
 };
 
 /** An email-verifier answer, posted to the call's `webhook_url` as the API would return it. */
-const OPERATION = {
-  operation: 'email-verifier',
-  result: { email: 'jane.doe@example.com', status: 'valid', score: 97 },
-};
+const OPERATION = eventTypeSpec('operation.result')!.sample();
 
 /** "Failed webhook deliveries are retried up to 3 times with exponential backoff": 1 s, 5 s, 30 s. */
 const SCHEDULE_SECONDS = [1, 5, 30];
@@ -44,51 +40,38 @@ const SCHEDULE_SECONDS = [1, 5, 30];
  */
 const DELAY_SCALE = 0.6;
 
-interface Received {
-  method: string;
-  headers: IncomingHttpHeaders;
-  rawBody: Buffer;
-  body: unknown;
-  status: number;
-}
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ SIGNAL_PUSH_RETRY_DELAY_SCALE: String(DELAY_SCALE) });
+});
+afterAll(() => stack?.stop());
+const closeAfterTest = closedAfterEachTest();
 
 /**
  * The page's "Example Implementation" is missing (it shows only "Code"), so this is the natural
  * receiver for what the page does say: the notification arrives with the method the webhook was
  * given, the receiver authenticates it by the header it was configured with ("Authorization
  * tokens"; "Consider adding authentication (e.g., via headers)") and validates the data. There is
- * no signature, so the token is all a receiver can check. (`verify` only keeps a copy of the bytes.)
+ * no signature, so the token is all a receiver can check. (`keepRawBody` only keeps a copy of the
+ * bytes.)
  */
 async function startLeadReceiver(token: string) {
-  const app = express();
-  const received: Received[] = [];
-  const keepRawBody = (req: IncomingMessage, _res: unknown, buf: Buffer) => {
-    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = Buffer.from(buf);
-  };
-  app.put('/webhooks/leads', express.json({ verify: keepRawBody }), (req, res) => {
-    const rawBody = (req as typeof req & { rawBody: Buffer }).rawBody;
-    res.on('finish', () =>
-      received.push({
-        method: req.method,
-        headers: req.headers,
-        rawBody,
-        body: req.body,
-        status: res.statusCode,
-      }),
-    );
-    const given = Buffer.from(req.headers.authorization ?? '');
-    const expected = Buffer.from(`Bearer ${token}`);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      res.status(401).send('unauthorized');
-      return;
-    }
-    if (typeof req.body?.email !== 'string') {
-      res.status(422).send('no lead');
-      return;
-    }
-    res.sendStatus(200);
+  const receiver = await startPageReceiver('/webhooks/leads', (app) => {
+    app.put('/webhooks/leads', express.json({ verify: keepRawBody }), (req, res) => {
+      const given = Buffer.from(req.headers.authorization ?? '');
+      const expected = Buffer.from(`Bearer ${token}`);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        res.status(401).send('unauthorized');
+        return;
+      }
+      if (typeof req.body?.email !== 'string') {
+        res.status(422).send('no lead');
+        return;
+      }
+      res.sendStatus(200);
+    });
   });
-  return listen(app, '/webhooks/leads', received);
+  return closeAfterTest(receiver);
 }
 
 /**
@@ -96,72 +79,19 @@ async function startLeadReceiver(token: string) {
  * with the tenant's callback secret as Standard Webhooks, checked with the `standardwebhooks` library.
  */
 async function startCallbackReceiver(callbackSecret: string) {
-  const app = express();
-  const received: Received[] = [];
-  app.post('/operations/done', express.raw({ type: 'application/json' }), (req, res) => {
-    res.on('finish', () =>
-      received.push({
-        method: req.method,
-        headers: req.headers,
-        rawBody: req.body,
-        body: JSON.parse(req.body.toString('utf8')),
-        status: res.statusCode,
-      }),
-    );
-    try {
-      new Webhook(callbackSecret).verify(req.body, req.headers as Record<string, string>);
-    } catch {
-      res.status(400).send('invalid webhook');
-      return;
-    }
-    res.sendStatus(200);
+  const receiver = await startPageReceiver('/operations/done', (app) => {
+    app.post('/operations/done', express.raw({ type: 'application/json' }), (req, res) => {
+      try {
+        new Webhook(callbackSecret).verify(req.body, req.headers as Record<string, string>);
+      } catch {
+        res.status(400).send('invalid webhook');
+        return;
+      }
+      res.sendStatus(200);
+    });
   });
-  return listen(app, '/operations/done', received);
+  return closeAfterTest(receiver);
 }
-
-async function listen(app: express.Express, pathname: string, received: Received[]) {
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const receiver = {
-    url: `http://127.0.0.1:${port}${pathname}`,
-    received,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  closers.push(() => receiver.close());
-  return receiver;
-}
-
-const HOP_BY_HOP = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding']);
-
-/** Sends a request the receiver got once more, to `url`, with its headers but `drop`, and `body`. */
-async function replay(
-  url: string,
-  original: Received,
-  options: { body?: Buffer; drop?: string } = {},
-): Promise<number> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(original.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name) && name !== options.drop) headers[name] = String(value);
-  }
-  const method = original.method as 'PUT' | 'POST';
-  const response = await request(url, { method, headers, body: options.body ?? original.rawBody });
-  await response.body.dump();
-  return response.statusCode;
-}
-
-let stack: Stack;
-const closers: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-  stack = await startStack({ SIGNAL_PUSH_RETRY_DELAY_SCALE: String(DELAY_SCALE) });
-});
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-afterAll(() => stack?.stop());
 
 /** A tenant made with the API itself, whose answer is the one place its callback secret is shown. */
 async function createTenant() {
@@ -214,23 +144,22 @@ describe('lead-save API webhooks (seeds/004)', () => {
 
     const { deliveries } = await sendEvent(tenant.id, 'save_lead', LEAD);
     expect(deliveries).toHaveLength(1);
-    await eventually(async () => receiver.received.length >= 1);
-    const [delivered] = receiver.received;
+    const [delivered] = await receiver.waitFor(1);
 
     expect(delivered!.status).toBe(200);
     expect(delivered!.method).toBe('PUT');
     expect(delivered!.headers['content-type']).toBe('application/json');
     expect(delivered!.headers.authorization).toBe(`Bearer ${token}`);
-    expect(delivered!.body).toEqual(LEAD);
-    expect(Object.keys(delivered!.body as object)).toEqual(Object.keys(LEAD));
+    expect(jsonBody(delivered!)).toEqual(LEAD);
+    expect(Object.keys(jsonBody(delivered!))).toEqual(Object.keys(LEAD));
     // Unsigned, as the page's webhooks are: the token authenticates.
     expect(Object.keys(delivered!.headers).filter((name) => /signature/.test(name))).toEqual([]);
 
     // The same receiver refuses the request without the token, or holding another token.
-    expect(await replay(receiver.url, delivered!, { drop: 'authorization' })).toBe(401);
+    expect(await receiver.replay(delivered!, { drop: 'authorization' })).toBe(401);
     const otherToken = await startLeadReceiver(newToken());
-    expect(await replay(otherToken.url, delivered!)).toBe(401);
-    expect(await replay(receiver.url, delivered!)).toBe(200);
+    expect(await otherToken.replay(delivered!)).toBe(401);
+    expect(await receiver.replay(delivered!)).toBe(200);
   });
 
   test('a disabled webhook is sent nothing until it is enabled again', async () => {
@@ -246,8 +175,8 @@ describe('lead-save API webhooks (seeds/004)', () => {
     });
     expect(enabled.status).toBe(200);
     expect((await sendEvent(tenant.id, 'save_lead', { ...LEAD, score: 90 })).deliveries).toHaveLength(1);
-    await eventually(async () => receiver.received.length >= 1);
-    expect(receiver.received.map((r) => [r.status, (r.body as typeof LEAD).score])).toEqual([[200, 90]]);
+    const received = await receiver.waitFor(1);
+    expect(received.map((r) => [r.status, jsonBody(r).score])).toEqual([[200, 90]]);
   });
 
   test("webhook_url: the operation's result is POSTed as JSON to that URL, signed with the tenant's callback secret", async () => {
@@ -257,34 +186,28 @@ describe('lead-save API webhooks (seeds/004)', () => {
     const { deliveries, callback } = await sendEvent(tenant.id, 'operation.result', OPERATION, receiver.url);
     expect(deliveries).toEqual([]);
     expect(callback).not.toBeNull();
-    await eventually(async () => receiver.received.length >= 1);
-    const [delivered] = receiver.received;
+    const [delivered] = await receiver.waitFor(1);
 
     expect(delivered!.status).toBe(200);
     expect(delivered!.method).toBe('POST');
     expect(delivered!.headers['content-type']).toBe('application/json');
-    expect(delivered!.body).toEqual(OPERATION);
+    expect(jsonBody(delivered!)).toEqual(OPERATION);
     const logged = await settledDelivery(stack, tenant, callback!.delivery_id);
     expect(logged).toMatchObject({ kind: 'callback', status: 'delivered' });
 
     // The library refuses a changed body, and the untouched one under another secret.
-    const tampered = Buffer.from(delivered!.rawBody.toString('utf8').replace('"valid"', '"risky"'));
-    expect(tampered.equals(delivered!.rawBody)).toBe(false);
-    expect(await replay(receiver.url, delivered!, { body: tampered })).toBe(400);
+    const tampered = changed(delivered!.rawBody, '"valid"', '"risky"');
+    expect(await receiver.replay(delivered!, { body: tampered })).toBe(400);
     const otherTenant = await createTenant();
     const stranger = await startCallbackReceiver(otherTenant.callbackSecret);
-    expect(await replay(stranger.url, delivered!)).toBe(400);
-    expect(await replay(receiver.url, delivered!)).toBe(200);
+    expect(await stranger.replay(delivered!)).toBe(400);
+    expect(await receiver.replay(delivered!)).toBe(200);
   });
 
   test('failed deliveries, to the webhook and to a webhook_url, are retried 3 times with exponential backoff', async () => {
     const token = newToken();
-    const webhook = await startReceiver(() => ({ status: 503 }));
-    const oneOff = await startReceiver(() => ({ status: 503 }));
-    closers.push(
-      () => webhook.close(),
-      () => oneOff.close(),
-    );
+    const webhook = closeAfterTest(await startReceiver(() => ({ status: 503 })));
+    const oneOff = closeAfterTest(await startReceiver(() => ({ status: 503 })));
     const tenant = await createTenant();
     await leadWebhook(tenant, webhook.url, token);
 

@@ -1,45 +1,27 @@
 import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
-import type { IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import { Agent, request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { eventTypeSpec } from '../../src/events';
+import { closedAfterEachTest } from '../helpers/cleanup';
 import { createEndpoint, createTenant, settledDelivery } from '../helpers/fixtures';
 import type { TestTenant } from '../helpers/fixtures';
 import type { Stack } from '../helpers/stack';
 import { eventually, startStack } from '../helpers/stack';
+import { changed, jsonBody, startPageReceiver } from './page-receivers';
 
 // Siggnal's webhooks help page (shared/seeds/003_8be2bc14a45e7cac.txt), checked from the receiver's
 // side. Siggnal delivers over HTTPS only, so the receiver is an HTTPS server on 127.0.0.1 with a
 // certificate made for this run, which the worker trusts through SIGNAL_PUSH_OUTBOUND_CA_PATH.
 
-/** A signal with every field of the page's "Webhook Payload Structure" table, in its order. */
-const SIGNAL = {
-  signal_id: 'sig_7f3e9a1c2b4d',
-  project_id: 'proj_warehouse_automation',
-  company: { name: 'Nordwind Logistics LLC', inn: '7712345678', industry: 'Logistics' },
-  event: {
-    type: 'tender_published',
-    description: 'Published a tender for warehouse automation at its Moscow hub',
-    detected_at: '2026-05-18T09:00:00Z',
-  },
-  priority: 'high',
-  relevance_explanation: 'Warehouse automation is the core offer of this project',
-  recommended_action: 'Contact the head of procurement before the tender closes',
-  contacts: [
-    {
-      name: 'Irina Volkova',
-      role: 'Head of Procurement',
-      email: 'i.volkova@nordwind.example',
-      phone: '+7 495 555-01-23',
-    },
-  ],
-};
+/**
+ * The page gives a table of the payload's fields, not an example: the catalog's sample fills every
+ * one of them, in the table's order.
+ */
+const SIGNAL = eventTypeSpec('project_signal')!.sample();
 const PAGE_FIELDS = [
   'signal_id',
   'project_id',
@@ -71,18 +53,9 @@ function verifySiggnalSignature(rawBody: Buffer, header: string | undefined, sec
   return timingSafeEqual(Buffer.from(header), Buffer.from(expected));
 }
 
-interface Received {
-  at: number;
-  method: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  status: number;
-}
-
 let tls: { dir: string; certPath: string; cert: string; key: string };
 let stack: Stack;
-let trusting: Agent;
-const closers: Array<() => Promise<void>> = [];
+const closeAfterTest = closedAfterEachTest();
 
 /** A certificate for IP 127.0.0.1, self-signed, made with the openssl CLI for this run only. */
 async function makeCertificate() {
@@ -130,14 +103,9 @@ beforeAll(async () => {
     SIGNAL_PUSH_OUTBOUND_CA_PATH: tls.certPath,
     SIGNAL_PUSH_RETRY_DELAY_SCALE: String(DELAY_SCALE),
   });
-  trusting = new Agent({ connect: { ca: tls.cert } });
-});
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
 });
 afterAll(async () => {
   await stack?.stop();
-  await trusting?.close();
   if (tls) await fs.rm(tls.dir, { recursive: true, force: true });
 });
 
@@ -146,58 +114,27 @@ afterAll(async () => {
  * when not. `mode` makes it fail (503) or never answer, to see retries and the timeout.
  */
 async function startSiggnalReceiver(secret: string) {
-  const app = express();
-  const received: Received[] = [];
   const state = { mode: 'verify' as 'verify' | 'down' | 'hang' };
-  app.post('/webhooks/siggnal', express.raw({ type: 'application/json' }), (req, res) => {
-    const at = Date.now();
-    res.on('finish', () =>
-      received.push({ at, method: req.method, headers: req.headers, body: req.body, status: res.statusCode }),
-    );
-    if (state.mode === 'hang') return;
-    if (state.mode === 'down') {
-      res.status(503).send('maintenance');
-      return;
-    }
-    const header = req.headers['x-siggnal-signature'];
-    if (!verifySiggnalSignature(req.body, typeof header === 'string' ? header : undefined, secret)) {
-      res.status(401).send('invalid signature');
-      return;
-    }
-    res.sendStatus(200);
-  });
-  const server = https.createServer({ cert: tls.cert, key: tls.key }, app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const receiver = {
-    url: `https://127.0.0.1:${port}/webhooks/siggnal`,
-    received,
-    state,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+  const receiver = await startPageReceiver(
+    '/webhooks/siggnal',
+    (app) => {
+      app.post('/webhooks/siggnal', express.raw({ type: 'application/json' }), (req, res) => {
+        if (state.mode === 'hang') return;
+        if (state.mode === 'down') {
+          res.status(503).send('maintenance');
+          return;
+        }
+        const header = req.headers['x-siggnal-signature'];
+        if (!verifySiggnalSignature(req.body, typeof header === 'string' ? header : undefined, secret)) {
+          res.status(401).send('invalid signature');
+          return;
+        }
+        res.sendStatus(200);
+      });
     },
-  };
-  closers.push(() => receiver.close());
-  return receiver;
-}
-
-const HOP_BY_HOP = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding']);
-
-/** Sends a request the receiver got once more, to `url`, with the same headers and `body`. */
-async function replay(url: string, original: Received, body?: Buffer): Promise<number> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(original.headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = String(value);
-  }
-  const response = await request(url, {
-    method: 'POST',
-    headers,
-    body: body ?? original.body,
-    dispatcher: trusting,
-  });
-  await response.body.dump();
-  return response.statusCode;
+    tls,
+  );
+  return closeAfterTest({ ...receiver, state });
 }
 
 /** What the page has the customer set: the HTTPS URL, projects and priorities, a secret token. */
@@ -230,26 +167,22 @@ describe('Siggnal webhooks (seeds/003)', () => {
 
     const { deliveries } = await sendSignal(tenant);
     expect(deliveries).toHaveLength(1);
-    await eventually(async () => receiver.received.length >= 1);
-    const [delivered] = receiver.received;
+    const [delivered] = await receiver.waitFor(1);
 
     expect(delivered!.status).toBe(200);
     expect(delivered!.method).toBe('POST');
     expect(delivered!.headers['content-type']).toBe('application/json');
     expect(delivered!.headers['x-siggnal-signature']).toMatch(/^[0-9a-f]{64}$/);
-    const body = JSON.parse(delivered!.body.toString('utf8'));
+    const body = jsonBody(delivered!);
     expect(body).toEqual(SIGNAL);
     expect(Object.keys(body)).toEqual(PAGE_FIELDS);
 
     // The same code refuses a changed body, and the untouched one under another secret.
-    const tampered = Buffer.from(
-      delivered!.body.toString('utf8').replace('"priority":"high"', '"priority":"low"'),
-    );
-    expect(tampered.equals(delivered!.body)).toBe(false);
-    expect(await replay(receiver.url, delivered!, tampered)).toBe(401);
+    const tampered = changed(delivered!.rawBody, '"priority":"high"', '"priority":"low"');
+    expect(await receiver.replay(delivered!, { body: tampered })).toBe(401);
     const otherSecret = await startSiggnalReceiver(newSecret());
-    expect(await replay(otherSecret.url, delivered!)).toBe(401);
-    expect(await replay(receiver.url, delivered!)).toBe(200);
+    expect(await otherSecret.replay(delivered!)).toBe(401);
+    expect(await receiver.replay(delivered!)).toBe(200);
   });
 
   test('sends only the projects and priorities the endpoint selected', async () => {
@@ -302,7 +235,7 @@ describe('Siggnal webhooks (seeds/003)', () => {
     expect(gaps[1]).toBeLessThan(gaps[2]!);
     for (const attempt of receiver.received) {
       const header = attempt.headers['x-siggnal-signature'];
-      expect(verifySiggnalSignature(attempt.body, String(header), secret)).toBe(true);
+      expect(verifySiggnalSignature(attempt.rawBody, String(header), secret)).toBe(true);
     }
 
     // "the delivery is marked as failed and visible in your webhook delivery log"
@@ -324,7 +257,7 @@ describe('Siggnal webhooks (seeds/003)', () => {
     const res = await stack.api.request('POST', `/v1/endpoints/${endpoint.id}/test`, { key: tenant.key });
     expect(res.body).toMatchObject({ delivered: true, http_status: 200, event_type: 'project_signal' });
     expect(receiver.received).toHaveLength(1);
-    expect(Object.keys(JSON.parse(receiver.received[0]!.body.toString('utf8')))).toEqual(PAGE_FIELDS);
+    expect(Object.keys(jsonBody(receiver.received[0]!))).toEqual(PAGE_FIELDS);
   });
 
   test("checks the receiver's certificate: a worker without the extra CA refuses it as a TLS failure", async () => {

@@ -88,3 +88,11 @@ export async function settledDelivery(stack: Stack, tenant: TestTenant, delivery
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A fresh tenant with one endpoint, one signal sent, and its delivery once it has ended. */
+export async function deliverOnce(stack: Stack, endpointBody: Record<string, unknown>) {
+  const tenant = await createTenant(stack);
+  const endpoint = await createEndpoint(stack, tenant, endpointBody);
+  const { deliveries } = await sendSignal(stack, tenant);
+  return { tenant, endpoint, delivery: await settledDelivery(stack, tenant, deliveries[0]!.delivery_id) };
+}
