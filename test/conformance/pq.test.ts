@@ -203,7 +203,8 @@ describe('PQ Intel Signal Push API (seeds/000)', () => {
     );
     expect(gaps[0]).toBeLessThan(gaps[1]!);
     expect(gaps[1]).toBeLessThan(gaps[2]!);
-    expect(gaps[2]).toBeLessThan(30_000 * DELAY_SCALE + 2000);
+    // Not much late either (timers fire later on a loaded machine, so the bound is loose).
+    expect(gaps[2]).toBeLessThan(30_000 * DELAY_SCALE * 1.25 + 4000);
 
     // Every retry is signed: the reference code accepts each attempt as it was sent.
     const verifier = await startPqReceiver({ secret: endpoint.secret });
