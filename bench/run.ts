@@ -42,7 +42,25 @@ async function main(): Promise<void> {
     SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: 'true',
     SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE: '10000000',
   });
-  const service = await startService(config, { inMemoryDevServer: args['in-memory'] });
+  // Counts delivery starts, and those the server handed straight to this process's worker.
+  const starts = { total: 0, eager: 0 };
+  const service = await startService(config, {
+    inMemoryDevServer: args['in-memory'],
+    clientInterceptors: {
+      workflow: [
+        {
+          async startWithDetails(input, next) {
+            const output = await next(input);
+            if (input.workflowType === 'deliveryWorkflow') {
+              starts.total += 1;
+              if (output.eagerlyStarted) starts.eager += 1;
+            }
+            return output;
+          },
+        },
+      ],
+    },
+  });
   const serverPid = service.devServer?.pid;
   const receiver = await startBenchReceiver();
   const api = apiClient(service.apiUrl!);
@@ -151,6 +169,7 @@ async function main(): Promise<void> {
         concurrency: RATE ? null : CONCURRENCY,
         devServerDb: args['in-memory'] ? 'memory' : 'sqlite file',
       },
+      starts: { deliveries: starts.total, eagerlyStarted: starts.eager },
       intake: {
         signalsPerSecond: round(N / intakeSeconds),
         p50Ms: round(percentile(intakeMs, 50)),
