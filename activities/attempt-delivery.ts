@@ -57,9 +57,12 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
   const context = Context.current();
   const timeout = AbortSignal.timeout(endpoint.timeoutMs);
   const signal = AbortSignal.any([timeout, context.cancellationSignal]);
-  // Only a slow receiver makes us heartbeat: it lets Temporal notice a lost worker in seconds,
-  // not after the whole timeout, and delivers cancellation to a request in flight.
-  const heartbeat = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+  // Only a slow receiver makes a regular activity heartbeat: it lets Temporal notice a lost worker
+  // in seconds, not after the whole timeout, and delivers cancellation to a request in flight. A
+  // local activity cannot: its worker holds the workflow task, whose timeout notices a lost worker.
+  const heartbeat = context.info.isLocal
+    ? undefined
+    : setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
   const started = performance.now();
   const latency = (): number => Math.round(performance.now() - started);
 

@@ -10,7 +10,7 @@ import { startService } from '../src/service';
 import { sampleSignal } from '../test/helpers/fixtures';
 import { apiClient } from '../test/helpers/api-client';
 import { baselinePostsPerSecond } from './baseline';
-import { cpuSeconds, peakRssMb, rssMb } from './process-usage';
+import { cpuSeconds, machineBusyCpuSeconds, peakRssMb, rssMb } from './process-usage';
 import { startBenchReceiver } from './receiver';
 import { percentile, round } from './stats';
 
@@ -42,7 +42,25 @@ async function main(): Promise<void> {
     SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: 'true',
     SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE: '10000000',
   });
-  const service = await startService(config, { inMemoryDevServer: args['in-memory'] });
+  // Counts delivery starts, and those the server handed straight to this process's worker.
+  const starts = { total: 0, eager: 0 };
+  const service = await startService(config, {
+    inMemoryDevServer: args['in-memory'],
+    clientInterceptors: {
+      workflow: [
+        {
+          async startWithDetails(input, next) {
+            const output = await next(input);
+            if (input.workflowType === 'deliveryWorkflow') {
+              starts.total += 1;
+              if (output.eagerlyStarted) starts.eager += 1;
+            }
+            return output;
+          },
+        },
+      ],
+    },
+  });
   const serverPid = service.devServer?.pid;
   const receiver = await startBenchReceiver();
   const api = apiClient(service.apiUrl!);
@@ -74,11 +92,25 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: 20 }, (_, i) => send(`sig_warm_${i}`)));
     await waitFor(() => receiver.firstSeen.size >= 20 * E, 60_000);
 
-    const cpuBefore = { self: process.cpuUsage(), server: serverPid ? cpuSeconds(serverPid) : 0 };
+    const cpuBefore = {
+      self: process.cpuUsage(),
+      server: serverPid ? cpuSeconds(serverPid) : 0,
+      machine: machineBusyCpuSeconds(),
+    };
     const rssStart = {
       self: process.memoryUsage().rss / 1024 / 1024,
       server: serverPid ? rssMb(serverPid) : 0,
     };
+    // Resident memory every 30 s, to tell a flat footprint from a growing one over long runs.
+    const rssSamples: { s: number; service: number; temporal: number | null }[] = [];
+    const sampleStart = Date.now();
+    const sampler = setInterval(() => {
+      rssSamples.push({
+        s: Math.round((Date.now() - sampleStart) / 1000),
+        service: round(process.memoryUsage().rss / 1024 / 1024),
+        temporal: serverPid ? round(rssMb(serverPid)) : null,
+      });
+    }, 30_000);
     const sentAt = new Map<string, number>();
     const intakeMs: number[] = [];
     const firstSend = Date.now();
@@ -116,7 +148,11 @@ async function main(): Promise<void> {
       const sent = signalId ? sentAt.get(signalId) : undefined;
       if (sent !== undefined) latencies.push(at - sent);
     }
+    clearInterval(sampler);
     const cpu = process.cpuUsage(cpuBefore.self);
+    const serverCpu = serverPid ? cpuSeconds(serverPid) - cpuBefore.server : 0;
+    // Other processes on the machine (tests others run, say) during the run: the noise in the figures.
+    const otherCpu = machineBusyCpuSeconds() - cpuBefore.machine - (cpu.user + cpu.system) / 1e6 - serverCpu;
     const deliverySeconds = (lastReceipt - firstSend) / 1000;
     const baseline = await baselinePostsPerSecond(receiver.url, Math.max(N * E, 2000), 64);
     const summary = {
@@ -133,6 +169,7 @@ async function main(): Promise<void> {
         concurrency: RATE ? null : CONCURRENCY,
         devServerDb: args['in-memory'] ? 'memory' : 'sqlite file',
       },
+      starts: { deliveries: starts.total, eagerlyStarted: starts.eager },
       intake: {
         signalsPerSecond: round(N / intakeSeconds),
         p50Ms: round(percentile(intakeMs, 50)),
@@ -159,7 +196,9 @@ async function main(): Promise<void> {
         temporalPeakRssMb: serverPid ? round(peakRssMb(serverPid)) : null,
         temporalRssMb: serverPid ? { start: round(rssStart.server), end: round(rssMb(serverPid)) } : null,
         apiAndWorkerCpuSeconds: round((cpu.user + cpu.system) / 1e6),
-        temporalCpuSeconds: serverPid ? round(cpuSeconds(serverPid) - cpuBefore.server) : null,
+        temporalCpuSeconds: serverPid ? round(serverCpu) : null,
+        otherProcessesCpuSeconds: round(Math.max(0, otherCpu)),
+        rssSamplesMb: rssSamples,
       },
       baseline: {
         postsPerSecond: round(baseline),

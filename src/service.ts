@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { Client } from '@temporalio/client';
+import type { Client, ClientInterceptors } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from './api/app';
 import { hashApiKey } from './auth/api-keys';
@@ -38,6 +38,8 @@ export interface ServiceOptions {
   workflowBundlePath?: string;
   /** Run the embedded dev server without its SQLite file (benchmarks compare the two). */
   inMemoryDevServer?: boolean;
+  /** Added to the service's Temporal clients (the benchmark counts eager starts with one). */
+  clientInterceptors?: ClientInterceptors;
 }
 
 /**
@@ -79,7 +81,13 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
   };
 
   try {
-    connections = await connectTemporal(temporal, address, runsWorker, dataConverter);
+    connections = await connectTemporal(
+      temporal,
+      address,
+      { worker: runsWorker, api: runsApi },
+      dataConverter,
+      options.clientInterceptors,
+    );
     await registerSearchAttributes(connections.client, temporal.namespace);
     const store = new TenantStore(connections.client, temporal.taskQueue);
     const plan = {
@@ -116,6 +124,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         health: new EndpointHealthClient(connections.client, temporal.taskQueue),
         operatorKeyHash: hashApiKey(operatorKey.key),
         delivery: { taskQueue: temporal.taskQueue, ...plan },
+        deliveryStarts: connections.deliveryStarts,
         outbound: config.outbound,
         rateLimitPerMinute: config.apiRateLimitPerMinute,
         codec: {

@@ -50,6 +50,10 @@ export async function createWorker(
     shutdownGraceTime: '35s',
     // An attempt is an HTTP request waiting on someone else's server, with a bounded body: many can
     // wait at once, so endpoints that hang until their timeout cannot take every slot from the rest.
+    // It runs as a local activity inside its delivery's workflow task, which holds a workflow task
+    // slot meanwhile; deliveries started before that run it as a regular activity.
+    maxConcurrentLocalActivityExecutions: 1000,
+    maxConcurrentWorkflowTaskExecutions: 1000,
     maxConcurrentActivityTaskExecutions: 1000,
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }

@@ -7,21 +7,25 @@ import { startStack } from './helpers/stack';
 import type { WorkerChild } from './helpers/worker-child';
 import { startWorkerChild } from './helpers/worker-child';
 
-// Two workers poll the task queue: the stack's own, and a child process whose requests carry a user
-// agent of their own, so the receiver can tell which worker sent what.
+// Two worker processes poll the task queue behind an API-only stack (a process that runs both starts
+// its deliveries on its own worker, eagerly); one's requests carry a user agent of its own, so the
+// receiver can tell which worker sent what.
 const CHILD_USER_AGENT = 'signal-push-test/child-worker';
 let stack: Stack;
-let child: WorkerChild;
+const children: WorkerChild[] = [];
 const receivers: Receiver[] = [];
 beforeAll(async () => {
-  stack = await startStack();
-  child = await startWorkerChild(stack.taskQueue, { SIGNAL_PUSH_USER_AGENT: CHILD_USER_AGENT });
+  stack = await startStack({ SIGNAL_PUSH_ROLE: 'api' });
+  children.push(
+    await startWorkerChild(stack.taskQueue),
+    await startWorkerChild(stack.taskQueue, { SIGNAL_PUSH_USER_AGENT: CHILD_USER_AGENT }),
+  );
 });
 afterEach(async () => {
   await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
 });
 afterAll(async () => {
-  await child?.kill();
+  await Promise.all(children.map((child) => child.kill()));
   await stack?.stop();
 });
 

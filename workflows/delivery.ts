@@ -2,7 +2,9 @@ import {
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -37,6 +39,11 @@ const GONE = 410;
  * attempt waits out the rest on the worker's clock.
  */
 const PRECISE_WAIT_MS = 1_500;
+/**
+ * Deliveries started before this patch run each attempt as a regular activity; the others as a
+ * local activity (see `runRound`). The id is recorded in history, so each replays the way it ran.
+ */
+const ATTEMPT_AS_LOCAL_ACTIVITY = 'attempt-as-local-activity';
 
 const { loadDeliveryPlan } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
@@ -125,12 +132,22 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
 
   /** One round of attempts on the plan's schedule; true when one of them was delivered. */
   const runRound = async (plan: DeliveryPlan, askFirst: boolean): Promise<boolean> => {
-    const { attemptDelivery } = proxyActivities<ReturnType<typeof createActivities>>({
-      startToCloseTimeout: plan.endpoint.timeoutMs + ACTIVITY_MARGIN_MS + PRECISE_WAIT_MS,
+    const attemptTimeout = plan.endpoint.timeoutMs + ACTIVITY_MARGIN_MS + PRECISE_WAIT_MS;
+    // HTTP failures come back as results: these retries cover only an attempt that could not run.
+    const retry = { initialInterval: '1s', maximumAttempts: 5 } as const;
+    const regular = proxyActivities<ReturnType<typeof createActivities>>({
+      startToCloseTimeout: attemptTimeout,
       // A worker lost mid-attempt stops heartbeating; the attempt is then redone within seconds.
       heartbeatTimeout: '5s',
-      // These retries cover only a worker lost mid-attempt; HTTP failures come back as results.
-      retry: { initialInterval: '1s', maximumAttempts: 5 },
+      retry,
+    });
+    // A local activity runs inside the workflow task on the worker that holds it: no activity task
+    // to queue, poll and record, so a delivery is one workflow task. Its result is recorded with the
+    // task's completion; a worker lost mid-attempt lets the workflow task time out, and the next
+    // worker replays to the attempt and makes it again (at least once, same delivery id).
+    const local = proxyLocalActivities<ReturnType<typeof createActivities>>({
+      startToCloseTimeout: attemptTimeout,
+      retry,
     });
     const rateLimitPerMinute = plan.rateLimitPerMinute ?? null;
     for (let round = 0; round <= plan.retryDelaysMs.length; round++) {
@@ -140,6 +157,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
         if (state.status === 'held') setStatus('retrying');
       }
       const attempt = state.attempts.length + 1;
+      const { attemptDelivery } = patched(ATTEMPT_AS_LOCAL_ACTIVITY) ? local : regular;
       const record = await runAttempt(attempt, () =>
         attemptDelivery({
           deliveryId: input.deliveryId,

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { CodecRouteOptions } from '../codec/codec-routes';
 import { codecRoutes } from '../codec/codec-routes';
-import type { DeliverySettings } from '../deliveries/start-deliveries';
+import type { DeliverySettings, DeliveryStarts } from '../deliveries/start-deliveries';
 import type { OutboundSettings } from '../net/address-policy';
 import { AddressPolicy, warnIfRelaxed } from '../net/address-policy';
 import type { EndpointHealthClient } from '../store/endpoint-health';
@@ -24,6 +24,8 @@ export interface AppDeps {
   health: EndpointHealthClient;
   operatorKeyHash: string;
   delivery: DeliverySettings;
+  /** Every delivery (intake, callback, send-test) is started with it. */
+  deliveryStarts: DeliveryStarts;
   /** What endpoint URLs may point at; checked when an endpoint is saved. */
   outbound: OutboundSettings;
   /** The codec server for the Web UI and `temporal` CLI, at `/codec`; absent, there is none. */
@@ -56,7 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1/tenants', operator, tenantRoutes(deps.store));
   const policy = new AddressPolicy(deps.outbound);
   warnIfRelaxed(policy);
-  const intake = { client: deps.client, store: deps.store, settings: deps.delivery };
+  const intake = { starts: deps.deliveryStarts, store: deps.store, settings: deps.delivery };
   app.use('/v1/events', operator, eventRoutes(intake, policy));
   app.use('/v1/signals', operator, signalRoutes(intake, policy));
   app.use(
@@ -68,6 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
       client: deps.client,
       policy,
       delivery: deps.delivery,
+      deliveryStarts: deps.deliveryStarts,
     }),
   );
   app.use('/v1/deliveries', tenant, deliveryRoutes(deps.client));

@@ -1,13 +1,12 @@
-import type { Client } from '@temporalio/client';
 import type { TenantStore } from '../store/tenant-store';
 import { startCallback } from './callback-delivery';
 import { endpointTakesEvent } from './match-endpoints';
 import type { AcceptedEvent } from './render-for-endpoint';
-import type { DeliverySettings, StartedDelivery } from './start-deliveries';
+import type { DeliverySettings, DeliveryStarts, StartedDelivery } from './start-deliveries';
 import { startDeliveries } from './start-deliveries';
 
 export interface Intake {
-  client: Client;
+  starts: DeliveryStarts;
   store: TenantStore;
   settings: DeliverySettings;
 }
@@ -35,8 +34,8 @@ export async function acceptEvent(
     endpointTakesEvent(endpoint, event),
   );
   const [deliveries, callback] = await Promise.all([
-    startDeliveries(intake.client, intake.settings, tenant, event, endpoints),
-    callbackUrl ? startCallback(intake.client, intake.settings, tenant, event, callbackUrl) : null,
+    startDeliveries(intake.starts, intake.settings, tenant, event, endpoints),
+    callbackUrl ? startCallback(intake.starts, intake.settings, tenant, event, callbackUrl) : null,
   ]);
   return { event_id: event.id, deliveries, callback };
 }

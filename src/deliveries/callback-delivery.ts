@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import { CALLBACK_ENDPOINT_PREFIX, deliveryWorkflowId } from '../../workflows/contract';
 import type { DeliveryPlan, TenantRecord } from '../../workflows/contract';
 import { DEFAULT_PAYLOAD_FORMAT } from '../render/payload-format';
@@ -7,7 +6,7 @@ import { scaledDelays } from './delivery-plan';
 import type { AcceptedEvent } from './render-for-endpoint';
 import { renderForEndpoint } from './render-for-endpoint';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from './retry-schedule';
-import type { DeliverySettings, StartedDelivery } from './start-deliveries';
+import type { DeliverySettings, DeliveryStarts, StartedDelivery } from './start-deliveries';
 import { startDelivery } from './start-deliveries';
 
 /** The stand-in endpoint id of a one-off URL: the same URL gets the same id, and hides the URL. */
@@ -39,7 +38,7 @@ export function callbackPlan(url: string, tenant: TenantRecord, settings: Delive
 }
 
 export async function startCallback(
-  client: Client,
+  starts: DeliveryStarts,
   settings: DeliverySettings,
   tenant: TenantRecord,
   event: AcceptedEvent,
@@ -52,7 +51,7 @@ export async function startCallback(
     { envelope: 'flat', payload_format: DEFAULT_PAYLOAD_FORMAT },
     settings.maxPayloadBytes,
   );
-  return startDelivery(client, settings.taskQueue, {
+  return startDelivery(starts, settings.taskQueue, {
     deliveryId: deliveryWorkflowId(plan.endpoint.id, event.id),
     tenantId: tenant.id,
     signalId: event.id,

@@ -9,7 +9,7 @@ import { eventTypeSpec } from '../events';
 import { deliveryPlan } from './delivery-plan';
 import type { RenderTenant } from './render-for-endpoint';
 import { renderForEndpoint } from './render-for-endpoint';
-import type { DeliverySettings } from './start-deliveries';
+import type { DeliverySettings, DeliveryStarts } from './start-deliveries';
 import { startDelivery } from './start-deliveries';
 
 export interface TestResult {
@@ -32,7 +32,7 @@ const TEST_MARGIN_MS = 15_000;
  * It is logged like any delivery, marked `test`.
  */
 export async function sendTest(
-  client: Client,
+  starts: DeliveryStarts,
   settings: DeliverySettings,
   tenant: RenderTenant,
   endpoint: EndpointRecord,
@@ -51,7 +51,7 @@ export async function sendTest(
     rateLimitPerMinute: null,
   };
   const deliveryId = deliveryWorkflowId(endpoint.id, id);
-  await startDelivery(client, settings.taskQueue, {
+  await startDelivery(starts, settings.taskQueue, {
     deliveryId,
     tenantId: tenant.id,
     signalId: id,
@@ -62,7 +62,7 @@ export async function sendTest(
     rejection,
     endpointTroubled: false,
   });
-  const state = await outcome(client, deliveryId, endpoint.timeout_seconds * 1000 + TEST_MARGIN_MS);
+  const state = await outcome(starts.client, deliveryId, endpoint.timeout_seconds * 1000 + TEST_MARGIN_MS);
   const attempt = state.attempts[state.attempts.length - 1];
   return {
     delivery_id: deliveryId,

@@ -13,6 +13,16 @@ export interface DeliverySettings extends PlanSettings {
   taskQueue: string;
 }
 
+/**
+ * The client deliveries are started with. `eager` only with a client on the connection of a worker
+ * in this process (the SDK allows it nowhere else): that worker then runs the first workflow task
+ * straight from the start's answer.
+ */
+export interface DeliveryStarts {
+  client: Client;
+  eager: boolean;
+}
+
 export interface StartedDelivery {
   endpoint_id: string;
   delivery_id: string;
@@ -28,7 +38,7 @@ export interface StartedDelivery {
  * event sent twice is delivered once.
  */
 export async function startDeliveries(
-  client: Client,
+  starts: DeliveryStarts,
   settings: DeliverySettings,
   tenant: RenderTenant,
   event: AcceptedEvent,
@@ -37,7 +47,7 @@ export async function startDeliveries(
   return Promise.all(
     endpoints.map((endpoint) => {
       const { payload, rejection } = renderForEndpoint(event, tenant, endpoint, settings.maxPayloadBytes);
-      return startDelivery(client, settings.taskQueue, {
+      return startDelivery(starts, settings.taskQueue, {
         deliveryId: deliveryWorkflowId(endpoint.id, event.id),
         tenantId: tenant.id,
         signalId: event.id,
@@ -62,7 +72,7 @@ export interface DeliveryStart extends DeliveryInput {
 
 /** Starts one delivery workflow; an id already used means the same delivery was started before. */
 export async function startDelivery(
-  client: Client,
+  starts: DeliveryStarts,
   taskQueue: string,
   start: DeliveryStart,
 ): Promise<StartedDelivery> {
@@ -73,9 +83,10 @@ export async function startDelivery(
     rejected: input.rejection,
   };
   try {
-    await client.workflow.start(deliveryWorkflow, {
+    await starts.client.workflow.start(deliveryWorkflow, {
       workflowId: input.deliveryId,
       taskQueue,
+      requestEagerStart: starts.eager,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       typedSearchAttributes: [
         { key: searchAttributes.tenantId, value: input.tenantId },

@@ -1,11 +1,10 @@
-import type { Client } from '@temporalio/client';
 import type { Router } from 'express';
 import { z } from 'zod';
 import { newSecret, secretProblem } from '../../../activities/signature-schemes';
 import type { EndpointRecord } from '../../../workflows/contract';
 import { renderForEndpoint } from '../../deliveries/render-for-endpoint';
 import { sendTest } from '../../deliveries/send-test';
-import type { DeliverySettings } from '../../deliveries/start-deliveries';
+import type { DeliverySettings, DeliveryStarts } from '../../deliveries/start-deliveries';
 import { formatProblems } from '../../endpoints/endpoint-settings';
 import type { EventType } from '../../events';
 import { EVENT_TYPES, eventTypeSpec, typesMatching } from '../../events';
@@ -18,7 +17,7 @@ import { parse } from '../validate';
 
 export interface EndpointToolDeps {
   store: TenantStore;
-  client: Client;
+  deliveryStarts: DeliveryStarts;
   delivery: DeliverySettings;
   owned(tenantId: string, id: string | undefined): Promise<EndpointRecord>;
 }
@@ -114,7 +113,7 @@ export function registerEndpointTools(router: Router, deps: EndpointToolDeps): v
     const endpoint = await deps.owned(tenant.id, req.params.id);
     const body = parse(testSchema, req.body ?? {});
     const result = await sendTest(
-      deps.client,
+      deps.deliveryStarts,
       deps.delivery,
       tenant,
       endpoint,

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { EndpointHealthState, EndpointRecord } from '../../../workflows/contract';
-import type { DeliverySettings } from '../../deliveries/start-deliveries';
+import type { DeliverySettings, DeliveryStarts } from '../../deliveries/start-deliveries';
 import { listDeadLetters, replayDelivery } from '../../deliveries/read-deliveries';
 import { retryScheduleSeconds } from '../../deliveries/retry-schedule';
 import { buildEndpoint, endpointProblems, patchedEndpoint } from '../../endpoints/endpoint-settings';
@@ -80,6 +80,8 @@ export interface EndpointRouteDeps {
   client: Client;
   policy: AddressPolicy;
   delivery: DeliverySettings;
+  /** Send-tests start their delivery with it. */
+  deliveryStarts: DeliveryStarts;
 }
 
 export function endpointRoutes(deps: EndpointRouteDeps): Router {
