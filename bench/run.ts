@@ -102,12 +102,15 @@ async function main(): Promise<void> {
       server: serverPid ? rssMb(serverPid) : 0,
     };
     // Resident memory every 30 s, to tell a flat footprint from a growing one over long runs.
-    const rssSamples: { s: number; service: number; temporal: number | null }[] = [];
+    // The V8 heap in use beside it tells live objects from memory the heap keeps for reuse.
+    const rssSamples: { s: number; service: number; serviceHeapUsed: number; temporal: number | null }[] = [];
     const sampleStart = Date.now();
     const sampler = setInterval(() => {
+      const memory = process.memoryUsage();
       rssSamples.push({
         s: Math.round((Date.now() - sampleStart) / 1000),
-        service: round(process.memoryUsage().rss / 1024 / 1024),
+        service: round(memory.rss / 1024 / 1024),
+        serviceHeapUsed: round(memory.heapUsed / 1024 / 1024),
         temporal: serverPid ? round(rssMb(serverPid)) : null,
       });
     }, 30_000);
