@@ -68,6 +68,28 @@ async function rawHistory(workflowId: string) {
   return events;
 }
 
+/** What the SDK records in clear about a local activity; nothing of its input or result. */
+const LA_MARKER_KEYS = new Set([
+  'seq',
+  'attempt',
+  'activity_id',
+  'activity_type',
+  'complete_time',
+  'backoff',
+  'original_schedule_time',
+]);
+
+/** The readable bookkeeping of each local-activity marker in a delivery's history. */
+async function localActivityMarkerData(workflowId: string): Promise<Array<Record<string, unknown>>> {
+  return (await rawHistory(workflowId))
+    .map((event) => event.markerRecordedEventAttributes)
+    .filter((marker) => marker?.markerName === 'core_local_activity')
+    .map((marker) => {
+      const payload = marker!.details!.data!.payloads![0]!;
+      return JSON.parse(Buffer.from(payload.data!).toString()) as Record<string, unknown>;
+    });
+}
+
 /** All text of a history: its string fields and every byte field (payloads) read as text. */
 function textOf(value: unknown): string {
   const parts: string[] = [];
@@ -139,10 +161,25 @@ describe('what Temporal stores', () => {
     expect(encrypted.length).toBeGreaterThan(0);
     expect(new Set(encrypted.map((payload) => payload.keyId))).toEqual(new Set(['k2']));
     const clear = payloads.filter((payload) => payload.encoding !== 'binary/encrypted');
+    // Besides search attributes, only what the SDK writes for itself stays readable: the patch
+    // marker's id and a local-activity marker's bookkeeping (its type, sequence number, attempt and
+    // times), never the attempt's result, which is in the marker's encrypted `result`.
+    const sdkOwn = (path: string) =>
+      path.includes('.indexedFields.') ||
+      /\.markerRecordedEventAttributes\.details\.(data|patch-data)\.payloads\.\d+$/.test(path);
     expect(
-      clear.every((payload) => payload.path.includes('.indexedFields.')),
+      clear.every((payload) => sdkOwn(payload.path)),
       JSON.stringify(clear),
     ).toBe(true);
+    expect(payloads.some((payload) => /\.details\.result\./.test(payload.path))).toBe(true);
+    const bookkeeping = await localActivityMarkerData(deliveryId);
+    expect(bookkeeping.length).toBeGreaterThan(0);
+    for (const data of bookkeeping) {
+      expect(
+        Object.keys(data).every((key) => LA_MARKER_KEYS.has(key)),
+        JSON.stringify(data),
+      ).toBe(true);
+    }
   });
 
   test("a failed delivery's failure message and details are encrypted, yet the API still shows its attempts", async () => {
