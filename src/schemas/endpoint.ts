@@ -69,8 +69,7 @@ const listedRetryPolicySchema = z.strictObject({
 
 const retryPolicySchema = z.union([backoffRetryPolicySchema, listedRetryPolicySchema]);
 
-/** PQ Intel pauses after 20 consecutive failed deliveries; QuintaGo disables after 100. */
-export const DEFAULT_PAUSE_THRESHOLD = 20;
+/** PQ Intel pauses after 20 consecutive failed deliveries, QuintaGo after 100; null never pauses. */
 const pauseThreshold = z.number().int().min(1).max(1000).nullable();
 const rateLimit = z.number().int().min(1).max(100_000).nullable();
 
