@@ -1,11 +1,12 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { loadConfig } from './config';
 import { startService } from './service';
+import { ServiceLogger } from './temporal/service-logger';
 
 /** `npm start`: the whole service, on the embedded dev server unless TEMPORAL_ADDRESS is set. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
+  Runtime.install({ logger: new ServiceLogger(config.logLevel) });
   const service = await startService(config);
   const lines = [
     `signal-push is running (${config.role})`,

@@ -8,6 +8,8 @@ export interface WorkerChild {
   kill(): Promise<void>;
   /** SIGTERM: a graceful stop; resolves with the exit code. */
   terminate(): Promise<number | null>;
+  /** What the process wrote to stderr so far (its log). */
+  stderr(): string;
 }
 
 /** Starts a worker process on the given task queue and resolves once it polls. */
@@ -27,11 +29,17 @@ export async function startWorkerChild(
         SIGNAL_PUSH_RETRY_DELAY_SCALE: '0.01',
         SIGNAL_PUSH_OUTBOUND_ALLOW: '127.0.0.1/32',
         SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: 'true',
+        SIGNAL_PUSH_LOG_LEVEL: 'ERROR',
         ...env,
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    process.stderr.write(chunk);
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -48,5 +56,6 @@ export async function startWorkerChild(
       child.kill('SIGTERM');
       return exited;
     },
+    stderr: () => stderr,
   };
 }

@@ -1,11 +1,13 @@
 // A worker in a process of its own, so a test can kill it like a crashed machine (SIGKILL) or stop
 // it the way an orchestrator does (SIGTERM).
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
 import { startService } from '../../src/service';
+import { ServiceLogger } from '../../src/temporal/service-logger';
 
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-startService(loadConfig({ ...process.env, SIGNAL_PUSH_ROLE: 'worker' }), {
+const config = loadConfig({ ...process.env, SIGNAL_PUSH_ROLE: 'worker' });
+Runtime.install({ logger: new ServiceLogger(config.logLevel) });
+startService(config, {
   workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
 }).then(
   (service) => {
