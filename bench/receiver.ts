@@ -3,23 +3,25 @@ import type { AddressInfo } from 'node:net';
 
 export interface BenchReceiver {
   url: string;
-  /** Receipt time (ms since epoch) of each delivery id's first arrival. */
-  firstSeen: Map<string, number>;
-  duplicates: number;
+  /** Requests received, deliveries and others (the baseline's) alike. */
   total: number;
   close(): Promise<void>;
 }
 
-/** A minimal loopback receiver that records arrivals by delivery id and answers 200 at once. */
-export async function startBenchReceiver(): Promise<BenchReceiver> {
-  const receiver = { firstSeen: new Map<string, number>(), duplicates: 0, total: 0 };
+/**
+ * A minimal loopback receiver that answers 200 at once and hands each delivery's id and arrival
+ * time to `onDelivery`; requests without a delivery id (the baseline's) are only counted.
+ */
+export async function startBenchReceiver(
+  onDelivery: (deliveryId: string, at: number) => void,
+): Promise<BenchReceiver> {
+  const receiver = { total: 0 };
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      const id = String(req.headers['x-signal-push-delivery-id'] ?? `baseline-${receiver.total}`);
       receiver.total += 1;
-      if (receiver.firstSeen.has(id)) receiver.duplicates += 1;
-      else receiver.firstSeen.set(id, Date.now());
+      const id = req.headers['x-signal-push-delivery-id'];
+      if (typeof id === 'string') onDelivery(id, Date.now());
       res.end('ok');
     });
   });

@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config';
 import { startService } from '../src/service';
 import { sampleSignal } from '../test/helpers/fixtures';
 import { apiClient } from '../test/helpers/api-client';
+import { Arrivals } from './arrivals';
 import { baselinePostsPerSecond } from './baseline';
 import { cpuSeconds, machineBusyCpuSeconds, peakRssMb, rssMb } from './process-usage';
 import { startBenchReceiver } from './receiver';
@@ -22,12 +23,14 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     out: { type: 'string', default: 'bench-results.json' },
     'in-memory': { type: 'boolean', default: false },
+    'sample-every': { type: 'string', default: '30' },
   },
 });
 const E = Number(args.endpoints);
 const N = Number(args.signals);
 const RATE = Number(args.rate);
 const CONCURRENCY = Number(args.concurrency);
+const SAMPLE_SECONDS = Number(args['sample-every']);
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -62,7 +65,9 @@ async function main(): Promise<void> {
     },
   });
   const serverPid = service.devServer?.pid;
-  const receiver = await startBenchReceiver();
+  // Deliveries arrive only after the endpoints exist and the first signal is sent.
+  let arrivals: Arrivals | undefined;
+  const receiver = await startBenchReceiver((deliveryId, at) => arrivals!.record(deliveryId, at));
   const api = apiClient(service.apiUrl!);
   const operatorKey = service.operatorKey!.key;
   try {
@@ -73,12 +78,16 @@ async function main(): Promise<void> {
         body: { name: 'bench', plan: { max_endpoints: null, rate_limit_per_minute: null } },
       })
     ).body;
+    const endpointIndex = new Map<string, number>();
     for (let i = 0; i < E; i++) {
-      await api.request('POST', '/v1/endpoints', {
+      const endpoint = await api.request('POST', '/v1/endpoints', {
         key: tenant.api_key,
         body: { url: `${receiver.url}?e=${i}` },
       });
+      endpointIndex.set(endpoint.body.id, i);
     }
+    const log = new Arrivals(N, endpointIndex);
+    arrivals = log;
     const send = async (signalId: string) => {
       const started = performance.now();
       const res = await api.request('POST', '/v1/signals', {
@@ -90,7 +99,7 @@ async function main(): Promise<void> {
     };
     // Warm up: bundles, caches, connections.
     await Promise.all(Array.from({ length: 20 }, (_, i) => send(`sig_warm_${i}`)));
-    await waitFor(() => receiver.firstSeen.size >= 20 * E, 60_000);
+    await waitFor(() => log.warmUpReceived >= 20 * E, 60_000);
 
     const cpuBefore = {
       self: process.cpuUsage(),
@@ -101,9 +110,18 @@ async function main(): Promise<void> {
       self: process.memoryUsage().rss / 1024 / 1024,
       server: serverPid ? rssMb(serverPid) : 0,
     };
-    // Resident memory every 30 s, to tell a flat footprint from a growing one over long runs.
-    // The V8 heap in use beside it tells live objects from memory the heap keeps for reuse.
-    const rssSamples: { s: number; service: number; serviceHeapUsed: number; temporal: number | null }[] = [];
+    // Resident memory every --sample-every s, to tell a flat footprint from a growing one over long
+    // runs. Beside it: the main thread's V8 heap in use (live objects) and reserved (memory the heap
+    // keeps for reuse), the Buffers outside it, and the worker's cached workflows.
+    const rssSamples: {
+      s: number;
+      service: number;
+      serviceHeapUsed: number;
+      serviceHeapTotal: number;
+      serviceExternal: number;
+      cachedWorkflows: number | undefined;
+      temporal: number | null;
+    }[] = [];
     const sampleStart = Date.now();
     const sampler = setInterval(() => {
       const memory = process.memoryUsage();
@@ -111,28 +129,35 @@ async function main(): Promise<void> {
         s: Math.round((Date.now() - sampleStart) / 1000),
         service: round(memory.rss / 1024 / 1024),
         serviceHeapUsed: round(memory.heapUsed / 1024 / 1024),
+        serviceHeapTotal: round(memory.heapTotal / 1024 / 1024),
+        serviceExternal: round(memory.external / 1024 / 1024),
+        cachedWorkflows: service.workerStatus?.().numCachedWorkflows,
         temporal: serverPid ? round(rssMb(serverPid)) : null,
       });
-    }, 30_000);
-    const sentAt = new Map<string, number>();
-    const intakeMs: number[] = [];
+    }, SAMPLE_SECONDS * 1000);
+    const intakeMs = new Float64Array(N);
     const firstSend = Date.now();
     let next = 0;
+    let answered = 0;
     const sendNext = async () => {
-      const id = `sig_b${next++}`;
-      sentAt.set(id, Date.now());
-      intakeMs.push(await send(id));
+      const n = next++;
+      log.sentAt[n] = Date.now();
+      intakeMs[n] = await send(`sig_b${n}`);
+      answered += 1;
     };
     if (RATE > 0) {
-      // Open loop: one signal every 1/RATE s, whatever the latency.
-      const inFlight: Promise<void>[] = [];
-      for (let i = 0; i < N; i++) {
+      // Open loop: one signal every 1/RATE s, whatever the latency. A failed send ends the run.
+      let failed: unknown;
+      for (let i = 0; i < N && failed === undefined; i++) {
         const due = firstSend + (i * 1000) / RATE;
         const wait = due - Date.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        inFlight.push(sendNext());
+        sendNext().catch((error: unknown) => {
+          failed = error;
+        });
       }
-      await Promise.all(inFlight);
+      await waitFor(() => answered === N || failed !== undefined, 30 * 60_000);
+      if (failed !== undefined) throw failed;
     } else {
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
@@ -141,16 +166,9 @@ async function main(): Promise<void> {
       );
     }
     const intakeSeconds = (Date.now() - firstSend) / 1000;
-    const expected = N * E + 20 * E;
-    await waitFor(() => receiver.firstSeen.size >= expected, 30 * 60_000);
-    const lastReceipt = Math.max(...receiver.firstSeen.values());
-
-    const latencies: number[] = [];
-    for (const [deliveryId, at] of receiver.firstSeen) {
-      const signalId = /^dlv_ep_[0-9a-f]{16}_(.+)$/.exec(deliveryId)?.[1];
-      const sent = signalId ? sentAt.get(signalId) : undefined;
-      if (sent !== undefined) latencies.push(at - sent);
-    }
+    await waitFor(() => log.received >= N * E, 30 * 60_000);
+    const lastReceipt = log.lastArrival;
+    const latencies = log.latencies();
     clearInterval(sampler);
     const cpu = process.cpuUsage(cpuBefore.self);
     const serverCpu = serverPid ? cpuSeconds(serverPid) - cpuBefore.server : 0;
@@ -188,7 +206,8 @@ async function main(): Promise<void> {
         expected: N * E,
         received: latencies.length,
         lost: N * E - latencies.length,
-        duplicated: receiver.duplicates,
+        duplicated: log.duplicated,
+        unexpected: log.unexpected,
       },
       resources: {
         apiAndWorkerPeakRssMb: round(peakRssMb(process.pid)),

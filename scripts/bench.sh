@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench -- [--endpoints E] [--signals N] [--rate R] [--concurrency C] [--out FILE] [--in-memory]`
+# `npm run bench -- [--endpoints E] [--signals N] [--rate R] [--concurrency C] [--out FILE] [--in-memory] [--sample-every S]`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh

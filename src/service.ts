@@ -31,6 +31,8 @@ export interface Service {
   devServer: DevServer | undefined;
   /** The payload encryption keys' file (embedded default); `undefined` when they came from the environment. */
   codecKeys: { file: string | undefined; created: boolean };
+  /** Where a worker runs here: its status (the benchmark samples its workflow cache). */
+  workerStatus: (() => ReturnType<Worker['getStatus']>) | undefined;
   stop(): Promise<void>;
 }
 
@@ -152,6 +154,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       operatorKey,
       devServer,
       codecKeys: { file: codecKeys.file, created: codecKeys.created },
+      workerStatus: worker ? () => worker!.worker.getStatus() : undefined,
       stop,
     };
   } catch (error) {
