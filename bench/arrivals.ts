@@ -14,7 +14,6 @@ export class Arrivals {
   received = 0;
   duplicated = 0;
   lastArrival = 0;
-
   /** Requests whose delivery id names no benchmark signal or endpoint. */
   unexpected = 0;
 

@@ -154,7 +154,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       operatorKey,
       devServer,
       codecKeys: { file: codecKeys.file, created: codecKeys.created },
-      workerStatus: worker ? () => worker!.worker.getStatus() : undefined,
+      workerStatus: worker ? worker.worker.getStatus.bind(worker.worker) : undefined,
       stop,
     };
   } catch (error) {
