@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import express from 'express';
+import { afterAll, beforeAll, expect, inject, test, vi } from 'vitest';
+import { errorHandler } from '../src/api/errors';
 import { tenantWorkflowId } from '../workflows/contract';
 import { createEndpoint, createTenant, sampleSignal } from './helpers/fixtures';
 import type { Receiver } from './helpers/receiver';
@@ -170,9 +172,7 @@ test('every answer carries safe headers and Cache-Control: no-store', async () =
   }
 });
 
-test('an internal failure answers {error: {code: "internal"}} and nothing more', async () => {
-  // An operator terminated the tenant's workflow: its store refuses writes, which the API does not
-  // expect and must not explain.
+test('a tenant whose workflow an operator terminated answers 503 naming the repair command', async () => {
   const tenant = await createTenant(stack, 'Terminated');
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   try {
@@ -181,8 +181,30 @@ test('an internal failure answers {error: {code: "internal"}} and nothing more',
     await connection.close();
   }
   const res = await post('/v1/endpoints', tenant.key, { url: 'https://hooks.example.com/' });
-  expect(res.status).toBe(500);
-  expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
+  expect(res.status).toBe(503);
+  expect(res.body.error).toMatchObject({ code: 'tenant_unavailable' });
+  expect(res.body.error.message).toContain('its workflow is terminated');
+  expect(res.body.error.message).toContain(`signal-push tenants repair ${tenant.id}`);
+});
+
+test('an unexpected failure answers {error: {code: "internal"}} and nothing more', async () => {
+  const app = express();
+  app.get('/boom', () => {
+    throw new Error('a detail the client must not see');
+  });
+  app.use(errorHandler);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  try {
+    const { port } = server.address() as net.AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/boom`);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { code: 'internal', message: 'internal error' } });
+  } finally {
+    errors.mockRestore();
+    server.close();
+  }
 });
 
 test('a 20 KB Authorization header gets 431 and the server keeps serving', async () => {

@@ -201,6 +201,8 @@ export interface EndpointRecord {
   url: string;
   /** Unique within the tenant. */
   label: string;
+  /** The owner's note on what the endpoint is for. */
+  description: string;
   enabled: boolean;
   method: HttpMethod;
   headers: Record<string, string>;
@@ -255,11 +257,6 @@ export interface TenantRecord {
   created_at: string;
 }
 
-export interface TenantState {
-  tenant: TenantRecord;
-  endpoints: Record<string, EndpointRecord>;
-}
-
 export type EndpointPatch = Partial<Omit<EndpointRecord, 'id' | 'tenant_id' | 'health' | 'created_at'>>;
 
 export interface CreateEndpointInput {
@@ -296,7 +293,8 @@ export const ENDPOINT_QUOTA_REACHED = 'EndpointQuotaReached';
 export const DELIVERY_FAILED = 'DeliveryFailed';
 
 export const tenantQuery = defineQuery<TenantRecord>('tenantQuery');
-export const endpointsQuery = defineQuery<EndpointRecord[]>('endpointsQuery');
+// The endpoint writes of the version that kept endpoint records in the tenant's state; only its
+// histories still carry them (workflows/tenant-legacy.ts).
 export const createEndpointUpdate = defineUpdate<EndpointRecord, [CreateEndpointInput]>(
   'createEndpointUpdate',
 );

@@ -10,34 +10,50 @@ import {
   ENDPOINT_LABEL_TAKEN,
   ENDPOINT_NOT_FOUND,
   ENDPOINT_QUOTA_REACHED,
-  createEndpointUpdate,
-  deleteEndpointUpdate,
-  endpointsQuery,
-  patchEndpointUpdate,
   rotateApiKeyUpdate,
   setEndpointHealthUpdate,
   tenantQuery,
 } from './contract';
-import type { EndpointRecord, TenantState } from './contract';
+import { jsonBytes } from './json-bytes';
+import {
+  HARD_MAX_ENDPOINTS,
+  MAX_TENANT_STATE_JSON_BYTES,
+  TENANT_STATE_FULL,
+  adoptLegacyEndpointsUpdate,
+  endpointIndexQuery,
+  endpointRevisionUpdate,
+  legacyEndpointsQuery,
+  registerEndpointUpdate,
+  relabelEndpointUpdate,
+  removeEndpointUpdate,
+} from './tenant-contract';
+import type { EndpointIndexEntry, TenantState } from './tenant-contract';
+import { handleLegacyEndpointUpdates } from './tenant-legacy';
 
 /**
- * A tenant and its endpoints, kept as the state of one long-lived workflow: Temporal is the only
- * store signal-push has, and updates run one at a time here, so concurrent API writes never race.
+ * A tenant: its record and the index of its endpoints (each endpoint's record lives in its own
+ * config workflow). Updates run one at a time here, so the tenant-wide rules (the plan's quota,
+ * unique labels, a bounded state) hold under concurrent API writes.
  */
-export async function tenantWorkflow(state: TenantState): Promise<void> {
-  const { tenant, endpoints } = state;
+export async function tenantWorkflow(input: TenantState): Promise<void> {
+  const { tenant } = input;
+  const legacy = { ...input.endpoints };
+  const index: Record<string, EndpointIndexEntry> = { ...input.endpointIndex };
+  for (const [id, record] of Object.entries(legacy)) {
+    index[id] ??= { label: record.label, revision: 0, health: record.health };
+  }
+  const state = (): TenantState => ({ tenant, endpointIndex: index, endpoints: legacy });
 
-  const existing = (id: string): EndpointRecord => {
-    const endpoint = endpoints[id];
-    if (!endpoint)
-      throw ApplicationFailure.create({ type: ENDPOINT_NOT_FOUND, message: 'endpoint not found' });
-    return endpoint;
+  const existing = (id: string): EndpointIndexEntry => {
+    const entry = index[id];
+    if (!entry) throw ApplicationFailure.create({ type: ENDPOINT_NOT_FOUND, message: 'endpoint not found' });
+    return entry;
   };
-
   // Checked here, where writes run one at a time, so two concurrent creates cannot both pass.
   const requireFreeLabel = (label: string, id: string): void => {
-    const taken = Object.values(endpoints).some(
-      (other) => other.id !== id && other.label.toLowerCase() === label.toLowerCase(),
+    const lower = label.toLowerCase();
+    const taken = Object.entries(index).some(
+      ([other, entry]) => other !== id && entry.label.toLowerCase() === lower,
     );
     if (taken) {
       throw ApplicationFailure.create({
@@ -46,43 +62,82 @@ export async function tenantWorkflow(state: TenantState): Promise<void> {
       });
     }
   };
-
-  setHandler(tenantQuery, () => tenant);
-  setHandler(endpointsQuery, () => Object.values(endpoints));
-  setHandler(createEndpointUpdate, ({ endpoint }) => {
-    const quota = tenant.plan?.max_endpoints ?? null;
-    if (quota !== null && Object.keys(endpoints).length >= quota) {
+  const requireRoomFor = (added: unknown): void => {
+    if (jsonBytes(state()) + jsonBytes(added) > MAX_TENANT_STATE_JSON_BYTES) {
       throw ApplicationFailure.create({
-        type: ENDPOINT_QUOTA_REACHED,
-        message: `the tenant's plan allows ${quota} endpoints`,
+        type: TENANT_STATE_FULL,
+        message: `the tenant's state may take at most ${MAX_TENANT_STATE_JSON_BYTES} bytes of JSON`,
       });
     }
-    requireFreeLabel(endpoint.label, endpoint.id);
-    endpoints[endpoint.id] = endpoint;
-    return endpoint;
+  };
+
+  setHandler(tenantQuery, () => tenant);
+  setHandler(endpointIndexQuery, () =>
+    Object.entries(index).map(([id, entry]) => ({ id, ...entry, legacy: id in legacy })),
+  );
+  setHandler(legacyEndpointsQuery, () => Object.values(legacy));
+  setHandler(
+    registerEndpointUpdate,
+    ({ id, label, revision, health }) => {
+      index[id] = { label, revision, health };
+    },
+    {
+      validator: ({ id, label, revision, health }) => {
+        const quota = Math.min(tenant.plan?.max_endpoints ?? HARD_MAX_ENDPOINTS, HARD_MAX_ENDPOINTS);
+        if (!(id in index) && Object.keys(index).length >= quota) {
+          throw ApplicationFailure.create({
+            type: ENDPOINT_QUOTA_REACHED,
+            message: `the tenant's plan allows ${quota} endpoints`,
+          });
+        }
+        requireFreeLabel(label, id);
+        requireRoomFor({ [id]: { label, revision, health } });
+      },
+    },
+  );
+  setHandler(
+    relabelEndpointUpdate,
+    ({ id, label }) => {
+      existing(id).label = label;
+    },
+    {
+      validator: ({ id, label }) => {
+        existing(id);
+        requireFreeLabel(label, id);
+        requireRoomFor(label);
+      },
+    },
+  );
+  setHandler(endpointRevisionUpdate, ({ id, revision }) => {
+    const entry = index[id];
+    if (entry && revision > entry.revision) entry.revision = revision;
   });
-  setHandler(patchEndpointUpdate, ({ id, patch, updatedAt }) => {
-    const current = existing(id);
-    if (patch.label !== undefined) requireFreeLabel(patch.label, id);
-    const updated = { ...current, ...patch, updated_at: updatedAt };
-    endpoints[id] = updated;
-    return updated;
-  });
-  setHandler(deleteEndpointUpdate, ({ id }) => {
+  setHandler(removeEndpointUpdate, ({ id }) => {
     existing(id);
-    delete endpoints[id];
+    delete index[id];
+    delete legacy[id];
   });
   setHandler(setEndpointHealthUpdate, ({ id, health }) => {
-    const endpoint = endpoints[id];
-    if (endpoint) endpoints[id] = { ...endpoint, health };
+    const entry = index[id];
+    if (entry) entry.health = health;
+    const record = legacy[id];
+    if (record) legacy[id] = { ...record, health };
+  });
+  setHandler(adoptLegacyEndpointsUpdate, ({ ids }) => {
+    for (const id of ids) {
+      const entry = index[id];
+      if (entry && id in legacy) entry.revision = Math.max(entry.revision, 1);
+      delete legacy[id];
+    }
   });
   // The old hash is gone with this update: a leaked key stops working as soon as it returns.
   setHandler(rotateApiKeyUpdate, ({ apiKeyHash }) => {
     tenant.api_key_hash = apiKeyHash;
   });
+  handleLegacyEndpointUpdates(tenant, index, legacy);
 
   // Keep the history bounded: hand the state to a fresh run when the server suggests it.
   await condition(() => workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
-  await continueAsNew<typeof tenantWorkflow>({ tenant, endpoints });
+  await continueAsNew<typeof tenantWorkflow>(state());
 }

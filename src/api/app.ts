@@ -9,6 +9,7 @@ import type { EndpointHealthClient } from '../store/endpoint-health';
 import type { TenantStore } from '../store/tenant-store';
 import { requireOperator, requireTenant } from './auth';
 import { guardBody } from './body-guard';
+import { readiness } from './readiness';
 import { errorHandler, requireJsonBody, unknownRoute } from './errors';
 import { apiRateLimit } from './rate-limit';
 import { deadLetterRoutes, deliveryRoutes } from './routes/deliveries';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.get('/readyz', readiness(deps.client, deps.store.calls));
   const operator = requireOperator(deps.operatorKeyHash);
   const tenant = requireTenant(deps.store);
   app.use('/v1/tenants', operator, tenantRoutes(deps.store));

@@ -1,10 +1,13 @@
 import { isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
+import { TenantUnavailable } from '../store/tenant-calls';
 
 export interface FieldProblem {
   field: string;
   problem: string;
+  /** The limit a value broke, where a size limit was broken. */
+  limit?: number;
 }
 
 /** gRPC CANCELLED, DEADLINE_EXCEEDED and UNAVAILABLE. */
@@ -86,6 +89,14 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _ne
 /** Errors raised by body-parser carry a status and a type. */
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  if (error instanceof TenantUnavailable) {
+    // Only this tenant: its workflow cannot answer until an operator repairs it.
+    return new HttpError(
+      503,
+      'tenant_unavailable',
+      `this tenant's configuration cannot be read or written (${error.reason}); other tenants are not affected. An operator can run \`signal-push tenants repair ${error.tenantId}\``,
+    );
+  }
   if (isTemporaryGrpcFailure(error)) {
     // Temporal, or every worker, is out of reach: nothing was decided, so the client may retry.
     return new HttpError(503, 'unavailable', 'the delivery engine is not answering; retry shortly');

@@ -4,6 +4,7 @@ import { registerDeliveries } from './commands/deliveries';
 import { registerEndpoints } from './commands/endpoints';
 import { registerPauseResume } from './commands/pause-resume';
 import { registerReplay } from './commands/replay';
+import { registerTenants } from './commands/tenants';
 import type { CliContext, GlobalOptions } from './context';
 import { EXIT_CODES_HELP, oneLine } from './errors';
 import * as valid from './validate';
@@ -13,7 +14,7 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('signal-push')
     .description(
       'Operate signal-push from scripts and terminals: the delivery log, dead-letter replays, and ' +
-        "endpoint pause and resume. Talks to Temporal directly, with the service's TEMPORAL_* settings.",
+        "endpoint pause and resume, tenant repair. Talks to Temporal directly, with the service's TEMPORAL_* settings.",
     )
     .option(
       '--address <host:port>',
@@ -53,5 +54,6 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeadLetters(program, ctx);
   registerReplay(program, ctx);
   registerPauseResume(program, ctx);
+  registerTenants(program, ctx);
   return program;
 }

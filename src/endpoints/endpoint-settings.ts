@@ -38,6 +38,7 @@ export function buildEndpoint(body: EndpointCreate, context: NewEndpointContext)
     preset: body.preset ?? null,
     url: body.url,
     label: body.label ?? context.id,
+    description: body.description ?? '',
     enabled: body.enabled ?? true,
     method: body.method ?? defaults.method,
     headers: body.headers ?? {},

@@ -87,6 +87,7 @@ const signatureSchema = z.strictObject({
 const endpointSettings = {
   url: endpointUrlSchema,
   label: z.string().trim().min(1).max(200),
+  description: z.string().max(1000),
   enabled: z.boolean(),
   method: z.enum(['POST', 'PUT', 'PATCH']),
   headers: customHeadersSchema,
@@ -113,6 +114,7 @@ export const endpointCreateSchema = z
   })
   .partial({
     label: true,
+    description: true,
     enabled: true,
     method: true,
     headers: true,

@@ -14,6 +14,7 @@ export function endpointWithDefaults(endpoint: Partial<EndpointRecord>): Endpoin
   const defaults = baseDefaults('X-PQ-Signature');
   return {
     preset: null,
+    description: '',
     previous_secret: null,
     headers: {},
     method: defaults.method,

@@ -5,11 +5,8 @@ import {
   ENDPOINT_LABEL_TAKEN,
   ENDPOINT_NOT_FOUND,
   ENDPOINT_QUOTA_REACHED,
-  createEndpointUpdate,
-  deleteEndpointUpdate,
-  endpointsQuery,
-  patchEndpointUpdate,
   rotateApiKeyUpdate,
+  searchAttributes,
   setEndpointHealthUpdate,
   tenantQuery,
   tenantWorkflowId,
@@ -20,10 +17,26 @@ import type {
   EndpointRecord,
   TenantRecord,
 } from '../../workflows/contract';
+import { endpointConfigWorkflow } from '../../workflows/endpoint-config';
+import {
+  ENDPOINT_RECORD_TOO_LARGE,
+  endpointConfigWorkflowId,
+  patchEndpointRecordUpdate,
+  retireEndpointConfigUpdate,
+} from '../../workflows/endpoint-config-contract';
 import { tenantWorkflow } from '../../workflows/tenant';
+import {
+  TENANT_STATE_FULL,
+  endpointIndexQuery,
+  endpointRevisionUpdate,
+  registerEndpointUpdate,
+  relabelEndpointUpdate,
+  removeEndpointUpdate,
+} from '../../workflows/tenant-contract';
+import type { IndexedEndpoint, TenantState } from '../../workflows/tenant-contract';
+import { EndpointRecordCache } from './endpoint-record-cache';
 import { endpointWithDefaults, tenantWithDefaults } from './legacy-records';
-
-const STORE_CALL_TIMEOUT_MS = 10_000;
+import { TenantCalls } from './tenant-calls';
 
 /**
  * How long a read of a tenant is reused. A tenant workflow answers queries one at a time, so at
@@ -32,35 +45,54 @@ const STORE_CALL_TIMEOUT_MS = 10_000;
  */
 export const STORE_CACHE_MS = 1_000;
 
-/** Tenants and their endpoints, read and written through each tenant's workflow. */
+/**
+ * Tenants and their endpoints. A tenant's workflow holds its record and an index of its endpoints;
+ * each endpoint's record is in its own config workflow, read once per revision and kept here.
+ */
 export class TenantStore {
   private readonly reads = new Map<string, { expires: number; value: Promise<unknown> }>();
+  private readonly records: EndpointRecordCache;
+  /** Every call to a tenant's workflow goes through here: it knows which tenants are unavailable. */
+  readonly calls: TenantCalls;
 
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
-  ) {}
+  ) {
+    this.calls = new TenantCalls(client);
+    this.records = new EndpointRecordCache(client, this.calls);
+  }
 
   async create(tenant: TenantRecord): Promise<void> {
+    await this.startTenant({ tenant, endpointIndex: {} });
+  }
+
+  /**
+   * Starts a tenant's workflow from a state (a new tenant, or one the repair command recovered, which
+   * keeps the task queue its broken run had).
+   */
+  async startTenant(state: TenantState, taskQueue = this.taskQueue): Promise<void> {
     await this.client.workflow.start(tenantWorkflow, {
-      workflowId: tenantWorkflowId(tenant.id),
-      taskQueue: this.taskQueue,
-      args: [{ tenant, endpoints: {} }],
+      workflowId: tenantWorkflowId(state.tenant.id),
+      taskQueue,
+      typedSearchAttributes: [{ key: searchAttributes.tenantId, value: state.tenant.id }],
+      args: [state],
     });
   }
 
   /** `undefined` when no such tenant exists. */
   async get(tenantId: string): Promise<TenantRecord | undefined> {
     return this.cached(`${tenantId}/tenant`, async () => {
-      const tenant = await ifFound(() => this.within(() => this.handle(tenantId).query(tenantQuery)));
+      const tenant = await ifFound(() => this.calls.query(tenantId, tenantQuery));
       return tenant && tenantWithDefaults(tenant);
     });
   }
 
   async listEndpoints(tenantId: string): Promise<EndpointRecord[]> {
     return this.cached(`${tenantId}/endpoints`, async () => {
-      const endpoints = await ifFound(() => this.within(() => this.handle(tenantId).query(endpointsQuery)));
-      return (endpoints ?? []).map(endpointWithDefaults);
+      const index = await this.readIndex(tenantId);
+      const records = await this.records.read(tenantId, index);
+      return records.map(({ entry, record }) => ({ ...endpointWithDefaults(record), health: entry.health }));
     });
   }
 
@@ -69,13 +101,38 @@ export class TenantStore {
     return endpoints.find((endpoint) => endpoint.id === endpointId);
   }
 
-  /** Throws an `EndpointRuleBroken` when the label is taken or the plan's quota is reached. */
+  /**
+   * The record goes to its own config workflow first and is then entered in the tenant's index,
+   * which checks the tenant-wide rules; a refused one's config workflow is ended again. Throws an
+   * `EndpointRuleBroken` when a rule is broken.
+   */
   async createEndpoint(endpoint: EndpointRecord): Promise<EndpointRecord> {
-    return endpointRules(() =>
-      this.writing(endpoint.tenant_id, () =>
-        this.handle(endpoint.tenant_id).executeUpdate(createEndpointUpdate, { args: [{ endpoint }] }),
-      ),
-    );
+    const config = await this.client.workflow.start(endpointConfigWorkflow, {
+      workflowId: endpointConfigWorkflowId(endpoint.id),
+      taskQueue: this.taskQueue,
+      typedSearchAttributes: [
+        { key: searchAttributes.tenantId, value: endpoint.tenant_id },
+        { key: searchAttributes.endpointId, value: endpoint.id },
+      ],
+      args: [{ record: endpoint, revision: 1 }],
+    });
+    try {
+      await endpointRules(() =>
+        this.writing(endpoint.tenant_id, () =>
+          this.calls.update(endpoint.tenant_id, registerEndpointUpdate, {
+            id: endpoint.id,
+            label: endpoint.label,
+            revision: 1,
+            health: endpoint.health,
+          }),
+        ),
+      );
+    } catch (error) {
+      await config.terminate('the tenant refused the endpoint').catch(() => undefined);
+      throw error;
+    }
+    this.records.remember(endpoint, 1);
+    return endpoint;
   }
 
   /** `undefined` when the tenant has no such endpoint. */
@@ -84,12 +141,20 @@ export class TenantStore {
     id: string,
     patch: EndpointPatch,
   ): Promise<EndpointRecord | undefined> {
-    const updatedAt = new Date().toISOString();
     return ifEndpointExists(() =>
       endpointRules(() =>
-        this.writing(tenantId, () =>
-          this.handle(tenantId).executeUpdate(patchEndpointUpdate, { args: [{ id, patch, updatedAt }] }),
-        ),
+        this.writing(tenantId, async () => {
+          // The label is taken in the index first, so two renames to one label cannot both pass.
+          if (patch.label !== undefined) {
+            await this.calls.update(tenantId, relabelEndpointUpdate, { id, label: patch.label });
+          }
+          const { record, revision } = await this.configHandle(id).executeUpdate(patchEndpointRecordUpdate, {
+            args: [{ tenantId, patch, updatedAt: new Date().toISOString() }],
+          });
+          await this.calls.update(tenantId, endpointRevisionUpdate, { id, revision });
+          this.records.remember(record, revision);
+          return endpointWithDefaults(record);
+        }),
       ),
     );
   }
@@ -97,29 +162,36 @@ export class TenantStore {
   /** False when the tenant has no such endpoint. */
   async deleteEndpoint(tenantId: string, id: string): Promise<boolean> {
     const deleted = await ifEndpointExists(async () => {
-      await this.writing(tenantId, () =>
-        this.handle(tenantId).executeUpdate(deleteEndpointUpdate, { args: [{ id }] }),
-      );
+      await this.writing(tenantId, () => this.calls.update(tenantId, removeEndpointUpdate, { id }));
       return true;
     });
-    return deleted ?? false;
+    if (!deleted) return false;
+    this.records.forget(id);
+    await this.configHandle(id)
+      .executeUpdate(retireEndpointConfigUpdate, { args: [{ tenantId }] })
+      .catch(() => undefined);
+    return true;
   }
 
   async setEndpointHealth(tenantId: string, id: string, health: EndpointHealthSummary): Promise<void> {
-    await this.writing(tenantId, () =>
-      this.handle(tenantId).executeUpdate(setEndpointHealthUpdate, { args: [{ id, health }] }),
-    );
+    await this.writing(tenantId, () => this.calls.update(tenantId, setEndpointHealthUpdate, { id, health }));
   }
 
   /** Replaces the tenant's key hash; false when no such tenant exists. */
   async rotateApiKey(tenantId: string, apiKeyHash: string): Promise<boolean> {
     const rotated = await ifFound(async () => {
-      await this.writing(tenantId, () =>
-        this.handle(tenantId).executeUpdate(rotateApiKeyUpdate, { args: [{ apiKeyHash }] }),
-      );
+      await this.writing(tenantId, () => this.calls.update(tenantId, rotateApiKeyUpdate, { apiKeyHash }));
       return true;
     });
     return rotated ?? false;
+  }
+
+  /** The tenant's endpoint index; records the previous version kept in the tenant move out first. */
+  private async readIndex(tenantId: string): Promise<IndexedEndpoint[]> {
+    const index = (await ifFound(() => this.calls.query(tenantId, endpointIndexQuery))) ?? [];
+    if (!index.some((entry) => entry.legacy)) return index;
+    await this.records.adoptLegacy(tenantId, this.taskQueue);
+    return this.calls.query(tenantId, endpointIndexQuery);
   }
 
   /** One read in flight per key, reused until it expires; a failed read is not kept. */
@@ -136,23 +208,17 @@ export class TenantStore {
   /** A write, after which this process reads the tenant afresh. */
   private async writing<T>(tenantId: string, write: () => Promise<T>): Promise<T> {
     try {
-      return await this.within(write);
+      return await write();
     } finally {
       this.reads.delete(`${tenantId}/tenant`);
       this.reads.delete(`${tenantId}/endpoints`);
     }
   }
 
-  /**
-   * Every read and write is answered by a worker; with none polling (all stopped, or this one
-   * shutting down) fail after a bound instead of waiting for ever.
-   */
-  private within<T>(call: () => Promise<T>): Promise<T> {
-    return this.client.connection.withDeadline(Date.now() + STORE_CALL_TIMEOUT_MS, call);
-  }
-
-  private handle(tenantId: string) {
-    return this.client.workflow.getHandle<typeof tenantWorkflow>(tenantWorkflowId(tenantId));
+  private configHandle(endpointId: string) {
+    return this.client.workflow.getHandle<typeof endpointConfigWorkflow>(
+      endpointConfigWorkflowId(endpointId),
+    );
   }
 }
 
@@ -165,27 +231,30 @@ async function ifFound<T>(read: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** A tenant-wide rule an endpoint write broke: its label is taken, or the plan allows no more. */
+/** A tenant-wide rule an endpoint write broke: its label is taken, the plan allows no more, or it is too large. */
 export class EndpointRuleBroken extends Error {
   constructor(
-    readonly rule: 'label_taken' | 'quota_reached',
+    readonly rule: 'label_taken' | 'quota_reached' | 'tenant_full' | 'record_too_large',
     message: string,
   ) {
     super(message);
   }
 }
 
+const RULES: Record<string, EndpointRuleBroken['rule']> = {
+  [ENDPOINT_LABEL_TAKEN]: 'label_taken',
+  [ENDPOINT_QUOTA_REACHED]: 'quota_reached',
+  [TENANT_STATE_FULL]: 'tenant_full',
+  [ENDPOINT_RECORD_TOO_LARGE]: 'record_too_large',
+};
+
 async function endpointRules<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
     const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-    if (cause instanceof ApplicationFailure && cause.type === ENDPOINT_LABEL_TAKEN) {
-      throw new EndpointRuleBroken('label_taken', cause.message);
-    }
-    if (cause instanceof ApplicationFailure && cause.type === ENDPOINT_QUOTA_REACHED) {
-      throw new EndpointRuleBroken('quota_reached', cause.message);
-    }
+    const rule = cause instanceof ApplicationFailure && cause.type ? RULES[cause.type] : undefined;
+    if (rule) throw new EndpointRuleBroken(rule, cause!.message);
     throw error;
   }
 }
@@ -195,9 +264,10 @@ async function ifEndpointExists<T>(write: () => Promise<T>): Promise<T | undefin
     return await write();
   } catch (error) {
     if (
-      error instanceof WorkflowUpdateFailedError &&
-      error.cause instanceof ApplicationFailure &&
-      error.cause.type === ENDPOINT_NOT_FOUND
+      (error instanceof WorkflowUpdateFailedError &&
+        error.cause instanceof ApplicationFailure &&
+        error.cause.type === ENDPOINT_NOT_FOUND) ||
+      error instanceof WorkflowNotFoundError
     ) {
       return undefined;
     }

@@ -15,6 +15,7 @@ import { tenantOf } from '../auth';
 import { HttpError, notFound } from '../errors';
 import type { FieldProblem } from '../errors';
 import { requireReachable } from '../require-reachable';
+import { requireWithinLimits } from '../require-within-limits';
 import { parse } from '../validate';
 import { registerEndpointTools } from './endpoint-tools';
 import { endpointIdParam } from './params';
@@ -68,8 +69,13 @@ async function withEndpointRules<T>(write: () => Promise<T>): Promise<T> {
         { field: 'label', problem: 'is taken by another endpoint of this tenant' },
       ]);
     }
-    throw new HttpError(409, 'endpoint_quota_reached', error.message, [
-      { field: '(tenant)', problem: error.message },
+    if (error.rule === 'quota_reached') {
+      throw new HttpError(409, 'endpoint_quota_reached', error.message, [
+        { field: '(tenant)', problem: error.message },
+      ]);
+    }
+    throw new HttpError(413, 'limit_exceeded', error.message, [
+      { field: error.rule === 'tenant_full' ? '(tenant)' : '(endpoint)', problem: error.message },
     ]);
   }
 }
@@ -104,6 +110,7 @@ export function endpointRoutes(deps: EndpointRouteDeps): Router {
       now: new Date().toISOString(),
     });
     requireConsistent(endpointProblems(endpoint, tenant.plan));
+    await requireWithinLimits(client, endpoint);
     await requireReachable(endpoint.url, policy, 'url');
     const created = await withEndpointRules(() => store.createEndpoint(endpoint));
     await health.start(created);
@@ -130,9 +137,10 @@ export function endpointRoutes(deps: EndpointRouteDeps): Router {
     const tenant = tenantOf(res);
     const patch = parse(endpointPatchSchema, req.body);
     const current = await owned(tenant.id, req.params.id);
-    requireConsistent(endpointProblems(patchedEndpoint(current, patch), tenant.plan));
-    if (patch.url !== undefined) await requireReachable(patch.url, policy, 'url');
     const merged = patchedEndpoint(current, patch);
+    requireConsistent(endpointProblems(merged, tenant.plan));
+    await requireWithinLimits(client, merged);
+    if (patch.url !== undefined) await requireReachable(patch.url, policy, 'url');
     const { signature, ...rest } = patch;
     const endpoint = await withEndpointRules(() =>
       store.patchEndpoint(tenant.id, current.id, {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mapConcurrently } from '../concurrency';
+import { mapConcurrently } from '../../util/map-concurrently';
 import type { CliContext } from '../context';
 import { deliveryQuery, listDeliveries, replayOne } from '../delivery-log';
 import { CliError, EXIT, describeFailure, oneLine } from '../errors';

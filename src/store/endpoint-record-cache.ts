@@ -1,0 +1,85 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { searchAttributes } from '../../workflows/contract';
+import type { EndpointRecord } from '../../workflows/contract';
+import type { endpointConfigWorkflow } from '../../workflows/endpoint-config';
+import { endpointConfigWorkflowId, endpointRecordQuery } from '../../workflows/endpoint-config-contract';
+import { adoptLegacyEndpointsUpdate, legacyEndpointsQuery } from '../../workflows/tenant-contract';
+import type { IndexedEndpoint } from '../../workflows/tenant-contract';
+import { mapConcurrently } from '../util/map-concurrently';
+import type { TenantCalls } from './tenant-calls';
+
+/** Config workflows asked at once when many records are stale (a process's first read of a tenant). */
+const READ_CONCURRENCY = 16;
+
+/**
+ * The endpoint records this process has read, each with the revision it was read at. A read of a
+ * tenant asks only the config workflows whose revision in the tenant's index differs, so a tenant
+ * with a thousand endpoints costs one query a second, not a thousand.
+ */
+export class EndpointRecordCache {
+  private readonly records = new Map<string, { revision: number; record: EndpointRecord }>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly calls: TenantCalls,
+  ) {}
+
+  /** The index's endpoints with their records, in index order; one whose config is gone is left out. */
+  async read(
+    tenantId: string,
+    index: IndexedEndpoint[],
+  ): Promise<Array<{ entry: IndexedEndpoint; record: EndpointRecord }>> {
+    const stale = index.filter((entry) => this.records.get(entry.id)?.revision !== entry.revision);
+    await mapConcurrently(stale, READ_CONCURRENCY, async (entry) => {
+      try {
+        const { record, revision } = await this.handle(entry.id).query(endpointRecordQuery);
+        if (record.tenant_id === tenantId) this.remember(record, revision);
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    });
+    return index.flatMap((entry) => {
+      const cached = this.records.get(entry.id);
+      return cached ? [{ entry, record: cached.record }] : [];
+    });
+  }
+
+  remember(record: EndpointRecord, revision: number): void {
+    const known = this.records.get(record.id);
+    if (!known || known.revision <= revision) this.records.set(record.id, { revision, record });
+  }
+
+  forget(endpointId: string): void {
+    this.records.delete(endpointId);
+  }
+
+  /**
+   * Moves the records the previous version kept in the tenant's state to config workflows of their
+   * own. Safe to repeat, and from several processes at once: a config workflow that already exists is
+   * kept, and the tenant drops only records it still holds.
+   */
+  async adoptLegacy(tenantId: string, taskQueue: string): Promise<void> {
+    const legacy = await this.calls.query(tenantId, legacyEndpointsQuery);
+    await mapConcurrently(legacy, READ_CONCURRENCY, (record) =>
+      this.client.workflow.start('endpointConfigWorkflow', {
+        workflowId: endpointConfigWorkflowId(record.id),
+        taskQueue,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        typedSearchAttributes: [
+          { key: searchAttributes.tenantId, value: tenantId },
+          { key: searchAttributes.endpointId, value: record.id },
+        ],
+        args: [{ record, revision: 1 }],
+      }),
+    );
+    await this.calls.update(tenantId, adoptLegacyEndpointsUpdate, { ids: legacy.map((record) => record.id) });
+  }
+
+  private handle(endpointId: string) {
+    return this.client.workflow.getHandle<typeof endpointConfigWorkflow>(
+      endpointConfigWorkflowId(endpointId),
+    );
+  }
+}

@@ -1,0 +1,134 @@
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
+import { tenantWorkflowId } from '../../workflows/contract';
+import type { tenantWorkflow } from '../../workflows/tenant';
+
+/** Every call is answered by a worker; with none polling, fail after this bound instead of waiting. */
+const CALL_TIMEOUT_MS = 10_000;
+/** A call still unanswered after this long has the tenant's workflow looked at. */
+const DIAGNOSE_AFTER_MS = 1_500;
+/** A workflow task that has failed this many times is not a passing hiccup. */
+const FAILING_TASK_ATTEMPTS = 2;
+
+/** A tenant whose workflow cannot answer (its tasks fail, or it has ended): only it is affected. */
+export class TenantUnavailable extends Error {
+  constructor(
+    readonly tenantId: string,
+    readonly reason: string,
+  ) {
+    super(`tenant ${tenantId} is unavailable: ${reason}`);
+  }
+}
+
+export interface UnavailableTenant {
+  tenant_id: string;
+  reason: string;
+  since: string;
+}
+
+/**
+ * Queries and updates to tenant workflows, with a deadline. A call that fails or hangs has the
+ * workflow described: if its tasks keep failing (or it has ended) the tenant is marked unavailable,
+ * and from then on each call describes the workflow first and answers `TenantUnavailable` at once
+ * while it is still broken; `unavailable()` names it for the readiness check. Other tenants never
+ * wait behind it.
+ */
+export class TenantCalls {
+  private readonly broken = new Map<string, { reason: string; since: number }>();
+
+  constructor(private readonly client: Client) {}
+
+  query<R>(tenantId: string, query: QueryDefinition<R, []>): Promise<R> {
+    return this.call(tenantId, () => this.handle(tenantId).query(query));
+  }
+
+  update<R, A>(tenantId: string, update: UpdateDefinition<R, [A]>, arg: A): Promise<R> {
+    return this.call(tenantId, () => this.handle(tenantId).executeUpdate(update, { args: [arg] }));
+  }
+
+  /** The tenants found unavailable, each looked at again now (a repaired one drops out). */
+  async unavailable(): Promise<UnavailableTenant[]> {
+    await Promise.all([...this.broken.keys()].map((tenantId) => this.recheck(tenantId)));
+    return [...this.broken].map(([id, { reason, since }]) => ({
+      tenant_id: id,
+      reason,
+      since: new Date(since).toISOString(),
+    }));
+  }
+
+  /** Forget what is known of a tenant (the repair command has just restarted it). */
+  forget(tenantId: string): void {
+    this.broken.delete(tenantId);
+  }
+
+  /** Why a tenant's workflow cannot answer, or `undefined` when it looks able to. */
+  async diagnose(tenantId: string): Promise<string | undefined> {
+    const description = await this.handle(tenantId).describe();
+    if (description.status.name !== 'RUNNING')
+      return `its workflow is ${description.status.name.toLowerCase()}`;
+    const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
+    if (attempt >= FAILING_TASK_ATTEMPTS) return `its workflow task keeps failing (attempt ${attempt})`;
+    return undefined;
+  }
+
+  private async call<T>(tenantId: string, call: () => Promise<T>): Promise<T> {
+    // A tenant known to be broken costs one describe, not a call that hangs until its deadline.
+    if (this.broken.has(tenantId)) {
+      const reason = await this.recheck(tenantId);
+      if (reason) throw new TenantUnavailable(tenantId, reason);
+    }
+
+    const answer = this.client.connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, call);
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.unavailableReason(tenantId)
+          .then((reason) => reason && reject(this.markBroken(tenantId, reason)))
+          .catch(() => undefined);
+      }, DIAGNOSE_AFTER_MS);
+    });
+    try {
+      const value = await Promise.race([answer, stuck]);
+      this.broken.delete(tenantId);
+      return value;
+    } catch (error) {
+      if (error instanceof TenantUnavailable || isAnAnswer(error)) throw error;
+      const reason = await this.unavailableReason(tenantId);
+      if (reason) throw this.markBroken(tenantId, reason);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      answer.catch(() => undefined);
+    }
+  }
+
+  private async recheck(tenantId: string): Promise<string | undefined> {
+    const reason = await this.unavailableReason(tenantId);
+    if (reason) this.markBroken(tenantId, reason);
+    else this.broken.delete(tenantId);
+    return reason;
+  }
+
+  private async unavailableReason(tenantId: string): Promise<string | undefined> {
+    try {
+      return await this.diagnose(tenantId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private markBroken(tenantId: string, reason: string): TenantUnavailable {
+    const since = this.broken.get(tenantId)?.since ?? Date.now();
+    this.broken.set(tenantId, { reason, since });
+    return new TenantUnavailable(tenantId, reason);
+  }
+
+  private handle(tenantId: string) {
+    return this.client.workflow.getHandle<typeof tenantWorkflow>(tenantWorkflowId(tenantId));
+  }
+}
+
+/** The workflow answered: the tenant does not exist, or an update refused the write. */
+const isAnAnswer = (error: unknown): boolean =>
+  error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError;

@@ -1,0 +1,82 @@
+/**
+ * The contract of the tenant workflow since endpoints live in workflows of their own: the tenant
+ * keeps its record and a bounded index of its endpoints, and answers the tenant-wide rules (quota,
+ * unique labels, total size) one write at a time.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { EndpointHealthSummary, EndpointRecord, TenantRecord } from './contract';
+
+/** What the tenant knows of one endpoint; the record itself is in its endpoint config workflow. */
+export interface EndpointIndexEntry {
+  label: string;
+  /** The record's revision as last written: a cached copy with another revision is stale. */
+  revision: number;
+  health: EndpointHealthSummary;
+}
+
+export interface TenantState {
+  tenant: TenantRecord;
+  endpointIndex?: Record<string, EndpointIndexEntry>;
+  /**
+   * Endpoint records as the version before endpoint config workflows kept them in the tenant's own
+   * state; the service moves each to a workflow of its own on first read (`adoptLegacyEndpointsUpdate`).
+   */
+  endpoints?: Record<string, EndpointRecord>;
+}
+
+export interface IndexedEndpoint extends EndpointIndexEntry {
+  id: string;
+  /** Still kept in the tenant's state (`legacyEndpointsQuery`), not yet in a workflow of its own. */
+  legacy: boolean;
+}
+
+/**
+ * No plan raises a tenant past this many endpoints: each costs a workflow and an index entry, and a
+ * tenant's intake reads them all.
+ */
+export const HARD_MAX_ENDPOINTS = 1000;
+
+/**
+ * The tenant's JSON-encoded state stays under this: half of Temporal's 2 MB payload limit, so the
+ * state always fits a continue-as-new and a query answer, with the codec's overhead on top.
+ */
+export const MAX_TENANT_STATE_JSON_BYTES = 1024 * 1024;
+
+/** Failure type of a write that would take the tenant's state past MAX_TENANT_STATE_JSON_BYTES. */
+export const TENANT_STATE_FULL = 'TenantStateFull';
+
+export interface RegisterEndpointInput {
+  id: string;
+  label: string;
+  revision: number;
+  health: EndpointHealthSummary;
+}
+
+export interface RelabelEndpointInput {
+  id: string;
+  label: string;
+}
+
+export interface EndpointRevisionInput {
+  id: string;
+  revision: number;
+}
+
+export interface RemoveEndpointInput {
+  id: string;
+}
+
+export interface AdoptLegacyEndpointsInput {
+  /** Endpoints whose config workflow now holds the record (at revision 1). */
+  ids: string[];
+}
+
+export const endpointIndexQuery = defineQuery<IndexedEndpoint[]>('endpointIndexQuery');
+export const legacyEndpointsQuery = defineQuery<EndpointRecord[]>('legacyEndpointsQuery');
+export const registerEndpointUpdate = defineUpdate<void, [RegisterEndpointInput]>('registerEndpointUpdate');
+export const relabelEndpointUpdate = defineUpdate<void, [RelabelEndpointInput]>('relabelEndpointUpdate');
+export const endpointRevisionUpdate = defineUpdate<void, [EndpointRevisionInput]>('endpointRevisionUpdate');
+export const removeEndpointUpdate = defineUpdate<void, [RemoveEndpointInput]>('removeEndpointUpdate');
+export const adoptLegacyEndpointsUpdate = defineUpdate<void, [AdoptLegacyEndpointsInput]>(
+  'adoptLegacyEndpointsUpdate',
+);
