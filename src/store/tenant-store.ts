@@ -103,7 +103,7 @@ export class TenantStore {
 
   /**
    * The record goes to its own config workflow first and is then entered in the tenant's index,
-   * which checks the tenant-wide rules; a refused one's config workflow is ended again. Throws an
+   * which checks the tenant-wide rules; a refused one's config workflow is retired again. Throws an
    * `EndpointRuleBroken` when a rule is broken.
    */
   async createEndpoint(endpoint: EndpointRecord): Promise<EndpointRecord> {
@@ -128,7 +128,10 @@ export class TenantStore {
         ),
       );
     } catch (error) {
-      await config.terminate('the tenant refused the endpoint').catch(() => undefined);
+      await config
+        .executeUpdate(retireEndpointConfigUpdate, { args: [{ tenantId: endpoint.tenant_id }] })
+        .catch(() => config.terminate('the tenant refused the endpoint'))
+        .catch(() => undefined);
       throw error;
     }
     this.records.remember(endpoint, 1);

@@ -7,7 +7,13 @@ import { retryScheduleSeconds } from '../../deliveries/retry-schedule';
 import { buildEndpoint, endpointProblems, patchedEndpoint } from '../../endpoints/endpoint-settings';
 import { newEndpointId } from '../../ids';
 import type { AddressPolicy } from '../../net/address-policy';
-import { endpointCreateSchema, endpointPatchSchema, endpointReplaySchema } from '../../schemas/endpoint';
+import {
+  endpointCreateSchema,
+  endpointListQuerySchema,
+  endpointPatchSchema,
+  endpointReplaySchema,
+} from '../../schemas/endpoint';
+import { decodeEndpointCursor, endpointPage } from '../../endpoints/endpoint-pages';
 import type { EndpointHealthClient } from '../../store/endpoint-health';
 import { EndpointRuleBroken } from '../../store/tenant-store';
 import type { TenantStore } from '../../store/tenant-store';
@@ -118,9 +124,11 @@ export function endpointRoutes(deps: EndpointRouteDeps): Router {
     res.status(201).json({ ...endpointView(created), secret: created.secret });
   });
 
-  router.get('/', async (_req, res) => {
+  router.get('/', async (req, res) => {
+    const { limit, cursor } = parse(endpointListQuerySchema, req.query, 'query');
     const endpoints = await store.listEndpoints(tenantOf(res).id);
-    res.json({ endpoints: endpoints.map(endpointView) });
+    const page = endpointPage(endpoints, limit, cursor ? decodeEndpointCursor(cursor) : undefined);
+    res.json({ endpoints: page.endpoints.map(endpointView), next_cursor: page.next_cursor });
   });
 
   router.get('/:id', async (req, res) => {
