@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # `npm run bench -- [--endpoints E] [--signals N] [--rate R] [--concurrency C] [--out FILE] [--in-memory] [--sample-every S]`
+# `npm run bench:tenant -- [--endpoints E] [--samples N] [--concurrency C]`
+# `npm run bench:tenant -- --broken [--idle-seconds S] [--signals N]`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 TEMPORAL_CLI_PATH=$(bash scripts/install-temporal.sh)
 export TEMPORAL_CLI_PATH
+if [ "${1:-}" = "--tenant" ]; then
+  shift
+  if [ "${1:-}" = "--broken" ]; then
+    shift
+    exec node --import tsx bench/broken-tenant.ts "$@"
+  fi
+  exec node --import tsx bench/tenant-scale.ts "$@"
+fi
 exec node --import tsx bench/run.ts "$@"

@@ -20,6 +20,7 @@ export function handleLegacyEndpointUpdates(
   tenant: TenantRecord,
   index: Record<string, EndpointIndexEntry>,
   legacy: Record<string, EndpointRecord>,
+  remeasure: (id: string) => void,
 ): void {
   const fail = (type: string, message: string) => ApplicationFailure.create({ type, message });
   const stored = (id: string): EndpointRecord => {
@@ -42,6 +43,7 @@ export function handleLegacyEndpointUpdates(
     requireFreeLabel(endpoint.label, endpoint.id);
     legacy[endpoint.id] = endpoint;
     index[endpoint.id] = { label: endpoint.label, revision: 0, health: endpoint.health };
+    remeasure(endpoint.id);
     return endpoint;
   });
   setHandler(patchEndpointUpdate, ({ id, patch, updatedAt }) => {
@@ -50,11 +52,13 @@ export function handleLegacyEndpointUpdates(
     const updated = { ...current, ...patch, updated_at: updatedAt };
     legacy[id] = updated;
     index[id] = { ...index[id]!, label: updated.label };
+    remeasure(id);
     return updated;
   });
   setHandler(deleteEndpointUpdate, ({ id }) => {
     stored(id);
     delete legacy[id];
     delete index[id];
+    remeasure(id);
   });
 }

@@ -43,6 +43,21 @@ export async function tenantWorkflow(input: TenantState): Promise<void> {
     index[id] ??= { label: record.label, revision: 0, health: record.health };
   }
   const state = (): TenantState => ({ tenant, endpointIndex: index, endpoints: legacy });
+  // The state's JSON size, kept up to date entry by entry: measuring the whole state on every write
+  // would cost each write time in proportion to the tenant's size.
+  const entryBytes = new Map<string, number>();
+  const measure = (id: string) => jsonBytes({ [id]: index[id] }) + jsonBytes({ [id]: legacy[id] });
+  let indexBytes = 0;
+  const remeasure = (id: string) => {
+    indexBytes -= entryBytes.get(id) ?? 0;
+    if (index[id] || legacy[id]) {
+      entryBytes.set(id, measure(id));
+      indexBytes += entryBytes.get(id)!;
+    } else {
+      entryBytes.delete(id);
+    }
+  };
+  for (const id of Object.keys(index)) remeasure(id);
 
   const existing = (id: string): EndpointIndexEntry => {
     const entry = index[id];
@@ -63,7 +78,7 @@ export async function tenantWorkflow(input: TenantState): Promise<void> {
     }
   };
   const requireRoomFor = (added: unknown): void => {
-    if (jsonBytes(state()) + jsonBytes(added) > MAX_TENANT_STATE_JSON_BYTES) {
+    if (jsonBytes(tenant) + indexBytes + jsonBytes(added) > MAX_TENANT_STATE_JSON_BYTES) {
       throw ApplicationFailure.create({
         type: TENANT_STATE_FULL,
         message: `the tenant's state may take at most ${MAX_TENANT_STATE_JSON_BYTES} bytes of JSON`,
@@ -80,6 +95,7 @@ export async function tenantWorkflow(input: TenantState): Promise<void> {
     registerEndpointUpdate,
     ({ id, label, revision, health }) => {
       index[id] = { label, revision, health };
+      remeasure(id);
     },
     {
       validator: ({ id, label, revision, health }) => {
@@ -99,6 +115,7 @@ export async function tenantWorkflow(input: TenantState): Promise<void> {
     relabelEndpointUpdate,
     ({ id, label }) => {
       existing(id).label = label;
+      remeasure(id);
     },
     {
       validator: ({ id, label }) => {
@@ -111,30 +128,34 @@ export async function tenantWorkflow(input: TenantState): Promise<void> {
   setHandler(endpointRevisionUpdate, ({ id, revision }) => {
     const entry = index[id];
     if (entry && revision > entry.revision) entry.revision = revision;
+    remeasure(id);
   });
   setHandler(removeEndpointUpdate, ({ id }) => {
     existing(id);
     delete index[id];
     delete legacy[id];
+    remeasure(id);
   });
   setHandler(setEndpointHealthUpdate, ({ id, health }) => {
     const entry = index[id];
     if (entry) entry.health = health;
     const record = legacy[id];
     if (record) legacy[id] = { ...record, health };
+    remeasure(id);
   });
   setHandler(adoptLegacyEndpointsUpdate, ({ ids }) => {
     for (const id of ids) {
       const entry = index[id];
       if (entry && id in legacy) entry.revision = Math.max(entry.revision, 1);
       delete legacy[id];
+      remeasure(id);
     }
   });
   // The old hash is gone with this update: a leaked key stops working as soon as it returns.
   setHandler(rotateApiKeyUpdate, ({ apiKeyHash }) => {
     tenant.api_key_hash = apiKeyHash;
   });
-  handleLegacyEndpointUpdates(tenant, index, legacy);
+  handleLegacyEndpointUpdates(tenant, index, legacy, remeasure);
 
   // Keep the history bounded: hand the state to a fresh run when the server suggests it.
   await condition(() => workflowInfo().continueAsNewSuggested);

@@ -183,7 +183,7 @@ export class TenantStore {
   /** Replaces the tenant's key hash; false when no such tenant exists. */
   async rotateApiKey(tenantId: string, apiKeyHash: string): Promise<boolean> {
     const rotated = await ifFound(async () => {
-      await this.writing(tenantId, () => this.calls.update(tenantId, rotateApiKeyUpdate, { apiKeyHash }));
+      await this.writing(tenantId, () => this.calls.update(tenantId, rotateApiKeyUpdate, { apiKeyHash }), true);
       return true;
     });
     return rotated ?? false;
@@ -208,12 +208,15 @@ export class TenantStore {
     return value;
   }
 
-  /** A write, after which this process reads the tenant afresh. */
-  private async writing<T>(tenantId: string, write: () => Promise<T>): Promise<T> {
+  /**
+   * A write, after which this process reads the tenant's endpoints afresh (and its record too, when
+   * the write changed it: endpoint writes leave it as it is).
+   */
+  private async writing<T>(tenantId: string, write: () => Promise<T>, recordChanged = false): Promise<T> {
     try {
       return await write();
     } finally {
-      this.reads.delete(`${tenantId}/tenant`);
+      if (recordChanged) this.reads.delete(`${tenantId}/tenant`);
       this.reads.delete(`${tenantId}/endpoints`);
     }
   }
