@@ -7,7 +7,12 @@ import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { attemptDelivery } from '../activities/attempt-delivery';
 import { classifyError } from '../activities/classify-outcome';
-import { AddressPolicy, ForbiddenAddressError, warnIfRelaxed } from '../src/net/address-policy';
+import {
+  AddressPolicy,
+  CLOUD_METADATA_NAMES,
+  ForbiddenAddressError,
+  warnIfRelaxed,
+} from '../src/net/address-policy';
 import { checkEndpointUrl } from '../src/net/check-endpoint-url';
 import type { ResolvedAddress, Resolver } from '../src/net/resolve';
 import { systemResolver } from '../src/net/resolve';
@@ -346,6 +351,36 @@ describe('the API without an allowlist', () => {
     expect(res.body.error).toMatchObject({ code: 'validation_failed', fields: [{ field: 'url', problem }] });
     const list = await stack.api.request('GET', '/v1/endpoints', { key: tenant.key });
     expect(list.body.endpoints).toEqual([]);
+  });
+
+  test.each(
+    CLOUD_METADATA_NAMES.flatMap((name) => [name, `${name.toUpperCase()}.`]).map((name) => [
+      name,
+      name.toLowerCase().replace(/\.$/, ''),
+    ]),
+  )(
+    'refuses to save an endpoint at metadata host %s, naming the url, and stores nothing',
+    async (name, listed) => {
+      const tenant = await createTenant(stack);
+      const url = `https://${name}/computeMetadata/v1/`;
+      const res = await stack.api.request('POST', '/v1/endpoints', { key: tenant.key, body: { url } });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        code: 'validation_failed',
+        fields: [{ field: 'url', problem: `is a cloud metadata host name (${listed})` }],
+      });
+      const list = await stack.api.request('GET', '/v1/endpoints', { key: tenant.key });
+      expect(list.body.endpoints).toEqual([]);
+    },
+  );
+
+  test('saves an endpoint at an ordinary name that does not resolve (yet): attempts check it again', async () => {
+    const tenant = await createTenant(stack);
+    // `.invalid` never resolves (RFC 6761), here or anywhere.
+    const url = 'https://hooks.not-yet-live.invalid/hook';
+    const res = await stack.api.request('POST', '/v1/endpoints', { key: tenant.key, body: { url } });
+    expect(res.status).toBe(201);
+    expect(res.body.url).toBe(url);
   });
 
   test('refuses to move an endpoint to a private address, and keeps its URL', async () => {

@@ -8,9 +8,9 @@ import { AddressPolicy, warnIfRelaxed } from '../net/address-policy';
 import type { EndpointHealthClient } from '../store/endpoint-health';
 import type { TenantStore } from '../store/tenant-store';
 import { requireOperator, requireTenant } from './auth';
-import { guardBody } from './body-guard';
-import { readiness } from './readiness';
 import { errorHandler, requireJsonBody, unknownRoute } from './errors';
+import { jsonBody } from './json-body';
+import { readiness } from './readiness';
 import { apiRateLimit } from './rate-limit';
 import { deadLetterRoutes, deliveryRoutes } from './routes/deliveries';
 import { endpointRoutes } from './routes/endpoints';
@@ -48,8 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
     app.use('/codec', codecRoutes({ ...deps.codec, requireOperator: requireOperator(deps.operatorKeyHash) }));
   }
   app.use(requireJsonBody);
-  app.use(express.json({ limit: '512kb', strict: true }));
-  app.use(guardBody);
+  app.use(jsonBody('512kb'));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

@@ -37,6 +37,11 @@ export class HttpError extends Error {
 
 export const notFound = (what: string): HttpError => new HttpError(404, 'not_found', `${what} not found`);
 
+export const invalidJson = (): HttpError =>
+  new HttpError(400, 'invalid_json', 'request body is not valid JSON', [
+    { field: '(body)', problem: 'is not valid JSON' },
+  ]);
+
 export function validationError(error: z.ZodError, prefix?: string): HttpError {
   const fields = error.issues.flatMap(closestIssues).map((issue) => ({
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
@@ -102,11 +107,7 @@ function toHttpError(error: unknown): HttpError | undefined {
     return new HttpError(503, 'unavailable', 'the delivery engine is not answering; retry shortly');
   }
   const { status, type } = (error ?? {}) as { status?: number; type?: string };
-  if (type === 'entity.parse.failed') {
-    return new HttpError(400, 'invalid_json', 'request body is not valid JSON', [
-      { field: '(body)', problem: 'is not valid JSON' },
-    ]);
-  }
+  if (type === 'entity.parse.failed') return invalidJson();
   if (type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'request body is too large');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new HttpError(415, 'unsupported_encoding', 'request body encoding is not supported');

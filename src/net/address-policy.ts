@@ -110,6 +110,28 @@ function classify(address: Address): ForbiddenClass | undefined {
 /** Names that always mean this machine (RFC 6761), refused without asking DNS. */
 const isLoopbackName = (name: string): boolean => name === 'localhost' || name.endsWith('.localhost');
 
+/**
+ * Names under which instance metadata services answer from inside a cloud. They resolve only
+ * there, so a save-time lookup elsewhere finds nothing to refuse, and a worker moved into that
+ * cloud would then reach the service. Refused by name, before DNS, allowlist or not. (GCP:
+ * `metadata.google.internal`, its alias `metadata.goog`, and `metadata` through the VM's search
+ * domain; AWS EC2: `instance-data` and `instance-data.ec2.internal`; Tencent Cloud:
+ * `metadata.tencentyun.com`. Azure, Alibaba, Oracle and the rest use only the addresses above.)
+ */
+export const CLOUD_METADATA_NAMES = [
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+] as const;
+
+const METADATA_NAMES = new Set<string>(CLOUD_METADATA_NAMES);
+
+/** Whether `hostname` (any case, with or without the root's trailing dot) names a metadata service. */
+export const isCloudMetadataName = (hostname: string): boolean => METADATA_NAMES.has(normalizeName(hostname));
+
 export interface OutboundSettings {
   /** Hostnames and CIDR ranges (or single addresses) exempt from the private-address ban. */
   allow: readonly string[];
@@ -174,8 +196,8 @@ export class AddressPolicy {
 
   /**
    * Why this URL may not be requested, judged without resolving its name: the scheme, an IP
-   * literal host (WHATWG parsing has already turned `0x7f.1` or `2130706433` into `127.0.0.1`), or
-   * a loopback name. `undefined` when it may.
+   * literal host (WHATWG parsing has already turned `0x7f.1` or `2130706433` into `127.0.0.1`), a
+   * cloud metadata name, or a loopback name. `undefined` when it may.
    */
   checkUrl(url: string | URL): string | undefined {
     let parsed: URL;
@@ -192,6 +214,7 @@ export class AddressPolicy {
       return forbidden && `is ${describeClass(forbidden)} (${host})`;
     }
     const name = normalizeName(host);
+    if (isCloudMetadataName(name)) return `is a cloud metadata host name (${name})`;
     if (isLoopbackName(name) && !this.hostnames.has(name)) return `is ${describeClass('loopback')}`;
     return undefined;
   }
