@@ -76,7 +76,10 @@ async function main(): Promise<void> {
       Array.from({ length: 16 }, async () => {
         while (next < SIGNALS) {
           next += 1;
-          await api.request('POST', '/v1/signals', { key: operator, body: { tenant_id: tenantId, ...sampleSignal() } });
+          await api.request('POST', '/v1/signals', {
+            key: operator,
+            body: { tenant_id: tenantId, ...sampleSignal() },
+          });
         }
       }),
     );

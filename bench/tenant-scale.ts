@@ -28,7 +28,11 @@ const E = Number(args.endpoints);
 const SAMPLES = Number(args.samples);
 const CONCURRENCY = Number(args.concurrency);
 
-const figures = (ms: number[]) => ({ n: ms.length, p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) });
+const figures = (ms: number[]) => ({
+  n: ms.length,
+  p50: round(percentile(ms, 50)),
+  p99: round(percentile(ms, 99)),
+});
 
 async function timed(ms: number[], call: () => Promise<{ status: number; body: unknown }>, ok: number) {
   const started = performance.now();
@@ -76,7 +80,10 @@ async function main(): Promise<void> {
       },
     );
     const createSeconds = (Date.now() - started) / 1000;
-    const cpu1 = { self: process.cpuUsage(cpu0.self), server: serverPid ? cpuSeconds(serverPid) - cpu0.server : 0 };
+    const cpu1 = {
+      self: process.cpuUsage(cpu0.self),
+      server: serverPid ? cpuSeconds(serverPid) - cpu0.server : 0,
+    };
 
     const list: number[] = [];
     for (let round = 0; round < Math.max(1, SAMPLES / 20); round++) {
@@ -95,7 +102,11 @@ async function main(): Promise<void> {
     const intake: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       const body = { tenant_id: tenant.id, ...sampleSignal() };
-      await timed(intake, () => api.request('POST', '/v1/signals', { key: service.operatorKey!.key, body }), 202);
+      await timed(
+        intake,
+        () => api.request('POST', '/v1/signals', { key: service.operatorKey!.key, body }),
+        202,
+      );
     }
     const remove: number[] = [];
     const recreate: number[] = [];

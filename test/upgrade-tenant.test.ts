@@ -94,10 +94,14 @@ async function runPreviousVersion(): Promise<{ kept: string; renamed: string }> 
         ],
       });
       for (const [i, id] of ids.slice(0, 3).entries()) {
-        await handle.executeUpdate(createEndpointUpdate, { args: [{ endpoint: endpoint(id, `hook ${i}`, now) }] });
+        await handle.executeUpdate(createEndpointUpdate, {
+          args: [{ endpoint: endpoint(id, `hook ${i}`, now) }],
+        });
       }
       await expect(
-        handle.executeUpdate(createEndpointUpdate, { args: [{ endpoint: endpoint(ids[3]!, 'over quota', now) }] }),
+        handle.executeUpdate(createEndpointUpdate, {
+          args: [{ endpoint: endpoint(ids[3]!, 'over quota', now) }],
+        }),
       ).rejects.toThrow();
       await handle.executeUpdate(patchEndpointUpdate, {
         args: [{ id: ids[1]!, patch: { label: 'renamed' }, updatedAt: now }],
@@ -122,7 +126,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-test("a tenant run by the previous version keeps its endpoints, renames, deletes and health after the upgrade, and they move to workflows of their own", async () => {
+test('a tenant run by the previous version keeps its endpoints, renames, deletes and health after the upgrade, and they move to workflows of their own', async () => {
   const { kept, renamed } = await runPreviousVersion();
   stack = await startStack({ TEMPORAL_TASK_QUEUE: taskQueue });
 
@@ -138,9 +142,15 @@ test("a tenant run by the previous version keeps its endpoints, renames, deletes
   expect(await handle.query(legacyEndpointsQuery)).toEqual([]);
 
   // Writes and intake work on the moved endpoints, and the tenant's rules still count them.
-  const patched = await stack.api.request('PATCH', `/v1/endpoints/${kept}`, { key, body: { label: 'first' } });
+  const patched = await stack.api.request('PATCH', `/v1/endpoints/${kept}`, {
+    key,
+    body: { label: 'first' },
+  });
   expect(patched.status).toBe(200);
-  const clash = await stack.api.request('PATCH', `/v1/endpoints/${kept}`, { key, body: { label: 'Renamed' } });
+  const clash = await stack.api.request('PATCH', `/v1/endpoints/${kept}`, {
+    key,
+    body: { label: 'Renamed' },
+  });
   expect(clash.status).toBe(409);
   const third = await stack.api.request('POST', '/v1/endpoints', { key, body: { url: receiver.url } });
   expect(third.status).toBe(201);

@@ -88,7 +88,12 @@ export async function tenantWorkflow(input: TenantState): Promise<void> {
 
   setHandler(tenantQuery, () => tenant);
   setHandler(endpointIndexQuery, () =>
-    Object.entries(index).map(([id, entry]) => ({ id, ...entry, legacy: id in legacy })),
+    Object.entries(index).map(([id, { revision, health }]) => ({
+      id,
+      revision,
+      health,
+      legacy: id in legacy,
+    })),
   );
   setHandler(legacyEndpointsQuery, () => Object.values(legacy));
   setHandler(

@@ -93,7 +93,6 @@ export class TenantCalls {
       this.broken.delete(tenantId);
       return value;
     } catch (error) {
-      if (process.env.DEBUG_TENANT_CALLS) console.error('tenant call failed', tenantId, error);
       if (error instanceof TenantUnavailable || isAnAnswer(error)) throw error;
       const reason = await this.unavailableReason(tenantId);
       if (reason) throw this.markBroken(tenantId, reason);

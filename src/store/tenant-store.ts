@@ -183,7 +183,11 @@ export class TenantStore {
   /** Replaces the tenant's key hash; false when no such tenant exists. */
   async rotateApiKey(tenantId: string, apiKeyHash: string): Promise<boolean> {
     const rotated = await ifFound(async () => {
-      await this.writing(tenantId, () => this.calls.update(tenantId, rotateApiKeyUpdate, { apiKeyHash }), true);
+      await this.writing(
+        tenantId,
+        () => this.calls.update(tenantId, rotateApiKeyUpdate, { apiKeyHash }),
+        true,
+      );
       return true;
     });
     return rotated ?? false;

@@ -20,7 +20,7 @@ function expanded(chars: number, bytes: number, prefix = ''): string {
 export function maxSizeEndpoint(i: number, receiverUrl: string, matching: boolean): Record<string, unknown> {
   const url = `${receiverUrl}?n=${i}&pad=`;
   // Header values are visible ASCII: quotes are what expands there (two bytes each).
-  const headerValue = '"'.repeat(18) + 'h'.repeat(780 - 18);
+  const headerValue = '"'.repeat(9) + 'h'.repeat(380 - 9);
   const profileCount = 60;
   return {
     url: url + 'p'.repeat(2048 - url.length),
