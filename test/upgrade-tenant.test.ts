@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -164,6 +164,9 @@ test('a tenant run by the previous version keeps its endpoints, renames, deletes
   expect(accepted.status).toBe(202);
   const toKept = accepted.body.deliveries.find((d: { endpoint_id: string }) => d.endpoint_id === kept);
   expect((await settledDelivery(stack, { id: tenantId, key }, toKept.delivery_id)).status).toBe('delivered');
-  const [request] = receiver.requests;
-  expect(request!.path).toContain('hook0');
+  // The moved endpoint still signs with the secret the previous version saved.
+  const request = receiver.requests.find((received) => received.path.includes('hook0'));
+  expect(request!.headers['x-pq-signature']).toBe(
+    createHmac('sha256', `secret-of-${kept}`).update(request!.rawBody).digest('hex'),
+  );
 }, 120_000);
