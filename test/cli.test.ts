@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { run } from '../src/cli/main';
+import { tenantWorkflowId } from '../workflows/contract';
+import { endpointIndexQuery } from '../workflows/tenant-contract';
 import type { TestTenant } from './helpers/fixtures';
 import { createEndpoint, createTenant, sendSignal, settledDelivery } from './helpers/fixtures';
 import type { Receiver } from './helpers/receiver';
@@ -102,6 +104,11 @@ test('pause and resume change the endpoint, as the API shows', async () => {
   expect(paused.code, paused.stderr).toBe(0);
   expect(paused.stdout).toMatch(/^state\s+paused \(manual since \S+\)$/m);
   expect(paused.stdout).toMatch(/^held deliveries\s+0$/m);
+  // The tenant's mirror, which intake reads, says so as soon as the command returns.
+  const index = await stack.service.client.workflow
+    .getHandle(tenantWorkflowId(tenant.id))
+    .query(endpointIndexQuery);
+  expect(index.find((entry) => entry.id === endpoint.id)?.health.paused).toMatchObject({ reason: 'manual' });
   await eventually(async () => (await pausedReason()) === 'manual');
 
   const resumed = await cliJson('resume', endpoint.id, '--tenant', tenant.id);

@@ -51,6 +51,12 @@ function registerOne(program: Command, ctx: CliContext, action: 'pause' | 'resum
     const health = await ctx.endpointHealth();
     const state =
       action === 'pause' ? await health.pause(endpointId, 'manual') : await health.resume(endpointId);
+    // As the API does: intake reads the tenant's mirror of the endpoint's health, so a signal sent
+    // right after this command already finds the endpoint paused (or resumed).
+    await store.setEndpointHealth(options.tenant, endpointId, {
+      paused: state.paused,
+      failing: state.consecutiveFailures > 0,
+    });
     const view = healthView(state);
     ctx.print(options.json, view, () => showHealth(view));
   });
