@@ -61,8 +61,11 @@ test('a tenant whose workflow keeps failing answers 503 and is named by readines
   });
   expect(intake.status).toBe(503);
 
-  const ready = await stack.api.request('GET', '/readyz');
-  expect(ready.status).toBe(200);
+  // A probe without a key learns how many; the operator learns which, and why.
+  const probe = await stack.api.request('GET', '/readyz');
+  expect(probe.status).toBe(200);
+  expect(probe.body).toEqual({ ready: true, status: 'degraded', temporal: 'ok', tenants_unavailable: 1 });
+  const ready = await stack.api.request('GET', '/readyz', { key: stack.operatorKey });
   expect(ready.body).toMatchObject({ ready: true, status: 'degraded', temporal: 'ok' });
   expect(ready.body.tenants_unavailable).toEqual([
     expect.objectContaining({ tenant_id: broken.id, reason: expect.stringContaining('keeps failing') }),
@@ -118,7 +121,7 @@ test('`tenants repair` brings a broken tenant back with its endpoints, its key a
   expect(deliveries.map((d) => d.endpoint_id).sort()).toEqual([kept.id, second.id].sort());
   const [arrived] = (await receiver.waitFor(before + 1)).slice(before);
   expect(arrived!.path).toBe(new URL(receiver.url).pathname);
-  const ready = await stack.api.request('GET', '/readyz');
+  const ready = await stack.api.request('GET', '/readyz', { key: stack.operatorKey });
   expect(ready.body.tenants_unavailable).not.toContainEqual(
     expect.objectContaining({ tenant_id: tenant.id }),
   );

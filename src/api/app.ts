@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/readyz', readiness(deps.client, deps.store.calls));
+  app.get('/readyz', readiness(deps.client, deps.store.calls, deps.operatorKeyHash));
   const operator = requireOperator(deps.operatorKeyHash);
   const tenant = requireTenant(deps.store);
   app.use('/v1/tenants', operator, tenantRoutes(deps.store));
