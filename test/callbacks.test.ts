@@ -45,7 +45,8 @@ const intakes = {
       ...(id ? { id } : {}),
       data: operationData,
     }),
-    expectedBody: () => operationData,
+    // The operation's result alone: what the API call itself answered.
+    expectedBody: () => operationData.result,
   },
   '/v1/signals': {
     body: (tenant: CallbackTenant, id?: string) => ({
@@ -73,7 +74,7 @@ function verify(secret: string, request: ReceivedRequest): unknown {
 }
 
 test.each(Object.keys(intakes) as IntakePath[])(
-  '%s?webhook_url= posts the flat event once to that URL, signed with the tenant’s callback secret',
+  '%s?webhook_url= posts the body once to that URL, signed with the tenant’s callback secret',
   async (path) => {
     const target = await receiver();
     const tenant = await createTenant();

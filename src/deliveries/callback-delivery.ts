@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CALLBACK_ENDPOINT_PREFIX, deliveryWorkflowId } from '../../workflows/contract';
 import type { DeliveryPlan, TenantRecord } from '../../workflows/contract';
+import type { OperationResultData } from '../events/schemas/operation';
 import { DEFAULT_PAYLOAD_FORMAT } from '../render/payload-format';
 import { scaledDelays } from './delivery-plan';
 import type { AcceptedEvent } from './render-for-endpoint';
@@ -37,6 +38,16 @@ export function callbackPlan(url: string, tenant: TenantRecord, settings: Delive
   };
 }
 
+/**
+ * What the one-off URL receives. For an operation's result, the lead-save page promises "the same
+ * response data that would be returned by the API call": the result itself, not the event around
+ * it. Any other event goes as it would to a flat endpoint.
+ */
+function callbackEvent(event: AcceptedEvent): AcceptedEvent {
+  if (event.type !== 'operation.result') return event;
+  return { ...event, data: (event.data as OperationResultData).result };
+}
+
 export async function startCallback(
   starts: DeliveryStarts,
   settings: DeliverySettings,
@@ -46,7 +57,7 @@ export async function startCallback(
 ): Promise<StartedDelivery> {
   const plan = callbackPlan(url, tenant, settings);
   const { payload, rejection } = renderForEndpoint(
-    event,
+    callbackEvent(event),
     tenant,
     { envelope: 'flat', payload_format: DEFAULT_PAYLOAD_FORMAT },
     settings.maxPayloadBytes,

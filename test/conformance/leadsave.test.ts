@@ -179,7 +179,7 @@ describe('lead-save API webhooks (seeds/004)', () => {
     expect(received.map((r) => [r.status, jsonBody(r).score])).toEqual([[200, 90]]);
   });
 
-  test("webhook_url: the operation's result is POSTed as JSON to that URL, signed with the tenant's callback secret", async () => {
+  test('webhook_url: the endpoint receives the same response data that would be returned by the API call, POSTed as JSON and signed', async () => {
     const tenant = await createTenant();
     const receiver = await startCallbackReceiver(tenant.callbackSecret);
 
@@ -191,7 +191,9 @@ describe('lead-save API webhooks (seeds/004)', () => {
     expect(delivered!.status).toBe(200);
     expect(delivered!.method).toBe('POST');
     expect(delivered!.headers['content-type']).toBe('application/json');
-    expect(jsonBody(delivered!)).toEqual(OPERATION);
+    // The body is the API's response itself (the email-verifier answer), byte for byte as JSON.
+    expect(jsonBody(delivered!)).toEqual(OPERATION.result);
+    expect(delivered!.rawBody.toString()).toBe(JSON.stringify(OPERATION.result));
     const logged = await settledDelivery(stack, tenant, callback!.delivery_id);
     expect(logged).toMatchObject({ kind: 'callback', status: 'delivered' });
 
