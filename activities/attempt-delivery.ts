@@ -1,7 +1,8 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import type { AttemptRecord, EndpointSnapshot } from '../workflows/contract';
+import { SLOT_MISSED } from '../workflows/rate-slots';
 import { classifyError, classifyStatus } from './classify-outcome';
 import { retryAfterMs } from './retry-after';
 import { hmacHex, signatureHeaders } from './signature-schemes';
@@ -18,6 +19,8 @@ export interface AttemptInput {
   payload: Record<string, unknown>;
   /** The endpoint's rate limit gave this attempt a slot at this time (ISO): wait for it. */
   notBefore?: string | null;
+  /** The slot's window closes then (ISO): an attempt that gets there later sends nothing. */
+  notAfter?: string | null;
 }
 
 export interface AttemptDeps {
@@ -35,6 +38,14 @@ export interface AttemptDeps {
  */
 export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): Promise<AttemptRecord> {
   await waitForSlot(input.notBefore);
+  if (input.notAfter && Date.now() > Date.parse(input.notAfter)) {
+    // Sending now could bunch up with the requests of the next slots: the delivery asks for another.
+    throw ApplicationFailure.create({
+      type: SLOT_MISSED,
+      message: 'the rate-limit slot had passed',
+      nonRetryable: true,
+    });
+  }
   const endpoint = currentSnapshot(input.endpoint);
   const startedAt = new Date();
   const secrets = endpoint.secrets

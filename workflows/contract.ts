@@ -337,6 +337,8 @@ export interface HoldCheck {
   gone: boolean;
   /** The endpoint's current rate limit: ask for a slot too. */
   rateLimitPerMinute: number | null;
+  /** Slots this delivery reached too late in a row (each time it sent nothing): give it more lead. */
+  missedSlots?: number;
 }
 
 export interface PauseInput {

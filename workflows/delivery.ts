@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
@@ -29,6 +30,7 @@ import type {
   DeliveryStatus,
   HoldAnswer,
 } from './contract';
+import { SLOT_MISSED, SLOT_WINDOW_MS } from './rate-slots';
 
 /** Headroom over the endpoint's own timeout, for connecting and reading the bounded body. */
 const ACTIVITY_MARGIN_MS = 5_000;
@@ -110,10 +112,16 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
   const waitUntilEndpointTakes = async (
     gone: boolean,
     rateLimitPerMinute: number | null,
+    missedSlots = 0,
   ): Promise<'go' | 'endpoint_deleted'> => {
     holdAnswer = undefined;
     try {
-      await health.signal(holdCheckSignal, { deliveryId: input.deliveryId, gone, rateLimitPerMinute });
+      await health.signal(holdCheckSignal, {
+        deliveryId: input.deliveryId,
+        gone,
+        rateLimitPerMinute,
+        ...(missedSlots > 0 ? { missedSlots } : {}),
+      });
     } catch {
       return 'go'; // no health workflow (an endpoint older than health tracking): nothing can hold it
     }
@@ -150,10 +158,12 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       retry,
     });
     const rateLimitPerMinute = plan.rateLimitPerMinute ?? null;
+    let missedSlots = 0;
     for (let round = 0; round <= plan.retryDelaysMs.length; round++) {
       slotAt = null;
       if (tracked && (round > 0 || askFirst || rateLimitPerMinute !== null)) {
-        if ((await waitUntilEndpointTakes(false, rateLimitPerMinute)) === 'endpoint_deleted') return false;
+        const taken = await waitUntilEndpointTakes(false, rateLimitPerMinute, missedSlots);
+        if (taken === 'endpoint_deleted') return false;
         if (state.status === 'held') setStatus('retrying');
       }
       const attempt = state.attempts.length + 1;
@@ -165,8 +175,16 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
           endpoint: plan.endpoint,
           payload: input.payload,
           notBefore: slotAt,
+          notAfter: slotAt ? new Date(Date.parse(slotAt) + SLOT_WINDOW_MS).toISOString() : null,
         }),
       );
+      if (record === SLOT_MISSED) {
+        // Nothing was sent: the same attempt asks for a new slot.
+        missedSlots += 1;
+        round--;
+        continue;
+      }
+      missedSlots = 0;
       state.attempts.push(record);
       if (record.error_kind === null) return true;
       if (tracked && record.http_status === GONE) {
@@ -244,12 +262,25 @@ async function reportOutcome(
   await health.signal(deliveryOutcomeSignal, { deliveryId, delivered }).catch(() => undefined);
 }
 
-/** An attempt whose activity could not run at all still counts, so the schedule moves on. */
-async function runAttempt(attempt: number, run: () => Promise<AttemptRecord>): Promise<AttemptRecord> {
+/**
+ * An attempt whose activity could not run at all still counts, so the schedule moves on; one that
+ * reached its rate-limit slot too late sent nothing and does not count.
+ */
+async function runAttempt(
+  attempt: number,
+  run: () => Promise<AttemptRecord>,
+): Promise<AttemptRecord | typeof SLOT_MISSED> {
   const startedAt = new Date().toISOString();
   try {
     return await run();
-  } catch {
+  } catch (error) {
+    if (
+      error instanceof ActivityFailure &&
+      error.cause instanceof ApplicationFailure &&
+      error.cause.type === SLOT_MISSED
+    ) {
+      return SLOT_MISSED;
+    }
     return {
       attempt,
       started_at: startedAt,

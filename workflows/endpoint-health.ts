@@ -21,6 +21,7 @@ import {
   retireSignal,
 } from './contract';
 import type { EndpointHealthInput, EndpointHealthState, HoldAnswer, PauseReason } from './contract';
+import { bookSlot } from './rate-slots';
 
 const { publishEndpointHealth } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
@@ -32,9 +33,6 @@ const { sendEndpointEvent } = proxyActivities<ReturnType<typeof createActivities
   startToCloseTimeout: '30s',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 20 },
 });
-
-/** How long a go-ahead may take to become a request: the answer's trip and the activity's start. */
-const SEND_LAG_MS = 500;
 
 /**
  * The consecutive-failure streak of one endpoint across all its deliveries, and its pause switch.
@@ -95,21 +93,11 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     notify('endpoint.paused');
   };
   // The rate limit is kept here, the one place every delivery to the endpoint asks, whichever worker
-  // runs it: each request gets the next free slot, one interval after the previous one. When the
-  // endpoint is idle the request goes at once; it reaches the receiver up to SEND_LAG_MS later, so
-  // the next slot counts from then.
-  const nextSlot = (): string | null => {
+  // runs it: each request books the next free slot (workflows/rate-slots.ts).
+  const nextSlot = (missed = 0): string | null => {
     const { rateLimitPerMinute } = state;
     if (rateLimitPerMinute === null) return null;
-    const interval = 60_000 / rateLimitPerMinute;
-    const now = Date.now();
-    if (state.nextSlotAt <= now) {
-      state.nextSlotAt = now + SEND_LAG_MS + interval;
-      return null;
-    }
-    const at = state.nextSlotAt;
-    state.nextSlotAt = at + interval;
-    return new Date(at).toISOString();
+    return new Date(bookSlot(state, rateLimitPerMinute, Date.now(), missed)).toISOString();
   };
   const release = (endpointDeleted: boolean) => {
     for (const id of state.heldDeliveryIds.splice(0)) {
@@ -128,7 +116,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     if (state.threshold !== null && state.consecutiveFailures >= state.threshold) pause('failure_streak');
     mirrorIfChanged();
   });
-  setHandler(holdCheckSignal, ({ deliveryId, gone, rateLimitPerMinute: limit }) => {
+  setHandler(holdCheckSignal, ({ deliveryId, gone, rateLimitPerMinute: limit, missedSlots }) => {
     state.rateLimitPerMinute = limit ?? null;
     if (gone) pause('gone');
     const reply = { consecutiveFailures: state.consecutiveFailures, notBefore: null };
@@ -141,7 +129,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
       answer(deliveryId, { ...reply, proceed: false, endpointDeleted: false });
       return;
     }
-    answer(deliveryId, { ...reply, proceed: true, endpointDeleted: false, notBefore: nextSlot() });
+    answer(deliveryId, { ...reply, proceed: true, endpointDeleted: false, notBefore: nextSlot(missedSlots) });
   });
   setHandler(configureHealthSignal, ({ threshold }) => {
     state.threshold = threshold;

@@ -27,7 +27,7 @@ export interface PageReceiver {
   /** Every request once answered, in the order of the answers. */
   received: Answered[];
   /** Resolves once `count` requests have been answered. */
-  waitFor(count: number): Promise<Answered[]>;
+  waitFor(count: number, timeoutMs?: number): Promise<Answered[]>;
   /**
    * Sends `original` here once more, with its method and headers (less `drop`) and `body` in
    * place of its own bytes, and resolves to the status the page's code answers.
@@ -84,7 +84,7 @@ export async function startPageReceiver(
   return {
     url,
     received,
-    waitFor: (count) => eventually(async () => received.length >= count && received),
+    waitFor: (count, timeoutMs) => eventually(async () => received.length >= count && received, timeoutMs),
     replay: (original, options = {}) => replay(url, original, { ...options, dispatcher: trusting }),
     async close() {
       server.closeAllConnections();

@@ -212,4 +212,34 @@ describe('PQ Intel Signal Push API (seeds/000)', () => {
       expect(await verifier.replay(attempt)).toBe(200);
     }
   }, 60_000);
+  test('throttles to a maximum of 60 requests per minute per webhook endpoint: never more than 60 in any 60 s, no burst', async () => {
+    const keyring = { secret: '' };
+    const receiver = await startPqReceiver(keyring);
+    const tenant = await createTenant(stack);
+    const endpoint = await pqEndpoint(tenant, receiver.url);
+    keyring.secret = endpoint.secret;
+
+    // 75 signals at once: more than a minute's worth, measured over the two minutes they take.
+    const sent = await Promise.all(
+      Array.from({ length: 75 }, (_, i) => sendSignal(tenant, { signal_id: `sig_throttle_${i}` })),
+    );
+    const received = await receiver.waitFor(75, 150_000);
+    expect(received.every((r) => r.status === 200)).toBe(true);
+    const ids = received.map((r) => r.headers['x-signal-push-delivery-id']);
+    expect(new Set(ids)).toEqual(new Set(sent.map(({ deliveries }) => deliveries[0]!.delivery_id)));
+
+    const times = received.map((r) => r.at).sort((a, b) => a - b);
+    const mostInAnyMinute = Math.max(
+      ...times.map((start) => times.filter((at) => at >= start && at <= start + 60_000).length),
+    );
+    expect(mostInAnyMinute).toBeLessThanOrEqual(60);
+    // No burst, from the first request on: each leaves at least a second after the one before. The
+    // receiver runs on the test's own event loop, whose clock reading of an arrival can lag by a few
+    // ms under load; a burst would show as gaps near zero.
+    const gaps = times.slice(1).map((at, i) => at - times[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 - 25);
+    console.log(
+      `PQ throttle: ${mostInAnyMinute} in the busiest minute, gaps ${Math.min(...gaps)}–${Math.max(...gaps)} ms`,
+    );
+  }, 180_000);
 });
