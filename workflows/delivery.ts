@@ -274,11 +274,9 @@ async function runAttempt(
   try {
     return await run();
   } catch (error) {
-    if (
-      error instanceof ActivityFailure &&
-      error.cause instanceof ApplicationFailure &&
-      error.cause.type === SLOT_MISSED
-    ) {
+    // A local activity's failure comes as it was thrown; a regular one's inside an ActivityFailure.
+    const cause = error instanceof ActivityFailure ? error.cause : error;
+    if (cause instanceof ApplicationFailure && cause.type === SLOT_MISSED) {
       return SLOT_MISSED;
     }
     return {
