@@ -19,7 +19,8 @@ const READ_CONCURRENCY = 16;
  * with a thousand endpoints costs one query a second, not a thousand.
  */
 export class EndpointRecordCache {
-  private readonly records = new Map<string, { revision: number; record: EndpointRecord }>();
+  /** Per tenant, so that a read can drop the records of endpoints deleted by another process. */
+  private readonly tenants = new Map<string, Map<string, { revision: number; record: EndpointRecord }>>();
 
   constructor(
     private readonly client: Client,
@@ -31,7 +32,12 @@ export class EndpointRecordCache {
     tenantId: string,
     index: IndexedEndpoint[],
   ): Promise<Array<{ entry: IndexedEndpoint; record: EndpointRecord }>> {
-    const stale = index.filter((entry) => this.records.get(entry.id)?.revision !== entry.revision);
+    if (index.length === 0) {
+      this.tenants.delete(tenantId);
+      return [];
+    }
+    const records = this.recordsOf(tenantId);
+    const stale = index.filter((entry) => records.get(entry.id)?.revision !== entry.revision);
     await mapConcurrently(stale, READ_CONCURRENCY, async (entry) => {
       try {
         const { record, revision } = await this.handle(entry.id).query(endpointRecordQuery);
@@ -40,19 +46,28 @@ export class EndpointRecordCache {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
       }
     });
+    const listed = new Set(index.map((entry) => entry.id));
+    for (const id of records.keys()) if (!listed.has(id)) records.delete(id);
     return index.flatMap((entry) => {
-      const cached = this.records.get(entry.id);
+      const cached = records.get(entry.id);
       return cached ? [{ entry, record: cached.record }] : [];
     });
   }
 
   remember(record: EndpointRecord, revision: number): void {
-    const known = this.records.get(record.id);
-    if (!known || known.revision <= revision) this.records.set(record.id, { revision, record });
+    const records = this.recordsOf(record.tenant_id);
+    const known = records.get(record.id);
+    if (!known || known.revision <= revision) records.set(record.id, { revision, record });
   }
 
-  forget(endpointId: string): void {
-    this.records.delete(endpointId);
+  forget(tenantId: string, endpointId: string): void {
+    this.tenants.get(tenantId)?.delete(endpointId);
+  }
+
+  private recordsOf(tenantId: string) {
+    let records = this.tenants.get(tenantId);
+    if (!records) this.tenants.set(tenantId, (records = new Map()));
+    return records;
   }
 
   /**

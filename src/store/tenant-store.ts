@@ -169,7 +169,7 @@ export class TenantStore {
       return true;
     });
     if (!deleted) return false;
-    this.records.forget(id);
+    this.records.forget(tenantId, id);
     await this.configHandle(id)
       .executeUpdate(retireEndpointConfigUpdate, { args: [{ tenantId }] })
       .catch(() => undefined);
