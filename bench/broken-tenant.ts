@@ -4,11 +4,9 @@
 // broken tenant's API is asked ten times a second). See BENCHMARKS.md.
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadConfig } from '../src/config';
 import { startService } from '../src/service';
+import { benchConfig } from './bench-config';
 import { tenantWorkflowId } from '../workflows/contract';
 import { apiClient } from '../test/helpers/api-client';
 import { sampleSignal } from '../test/helpers/fixtures';
@@ -27,18 +25,7 @@ const SIGNALS = Number(args.signals);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'signal-push-bench-broken-'));
-  const config = loadConfig({
-    ...process.env,
-    PORT: '0',
-    TEMPORAL_DEV_PORT: process.env.TEMPORAL_DEV_PORT ?? '17233',
-    TEMPORAL_UI_PORT: process.env.TEMPORAL_UI_PORT ?? '18233',
-    SIGNAL_PUSH_DATA_DIR: dataDir,
-    SIGNAL_PUSH_OUTBOUND_ALLOW: '127.0.0.1/32',
-    SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: 'true',
-    SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE: '10000000',
-  });
+  const { config, dataDir } = await benchConfig('bench-broken');
   const service = await startService(config);
   const serverPid = service.devServer!.pid!;
   let delivered = 0;

@@ -2,11 +2,9 @@
 // physical limit of the same POSTs sent straight from one process. See BENCHMARKS.md.
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadConfig } from '../src/config';
 import { startService } from '../src/service';
+import { benchConfig } from './bench-config';
 import { sampleSignal } from '../test/helpers/fixtures';
 import { apiClient } from '../test/helpers/api-client';
 import { Arrivals } from './arrivals';
@@ -33,18 +31,7 @@ const CONCURRENCY = Number(args.concurrency);
 const SAMPLE_SECONDS = Number(args['sample-every']);
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'signal-push-bench-'));
-  const config = loadConfig({
-    ...process.env,
-    PORT: '0',
-    TEMPORAL_DEV_PORT: process.env.TEMPORAL_DEV_PORT ?? '17233',
-    TEMPORAL_UI_PORT: process.env.TEMPORAL_UI_PORT ?? '18233',
-    SIGNAL_PUSH_DATA_DIR: dataDir,
-    SIGNAL_PUSH_OUTBOUND_ALLOW: '127.0.0.1/32',
-    SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: 'true',
-    SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE: '10000000',
-  });
+  const { config, dataDir } = await benchConfig('bench');
   // Counts delivery starts, and those the server handed straight to this process's worker.
   const starts = { total: 0, eager: 0 };
   const service = await startService(config, {
