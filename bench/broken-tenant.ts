@@ -9,6 +9,7 @@ import { startService } from '../src/service';
 import { benchConfig } from './bench-config';
 import { tenantWorkflowId } from '../workflows/contract';
 import { apiClient } from '../test/helpers/api-client';
+import { breakTenant } from '../test/helpers/break-tenant';
 import { sampleSignal } from '../test/helpers/fixtures';
 import { cpuSeconds } from './process-usage';
 import { startBenchReceiver } from './receiver';
@@ -83,18 +84,11 @@ async function main(): Promise<void> {
     const rateWithout = await healthyRate(healthy.id);
 
     const broken = await newTenant('broken');
-    const handle = service.client.workflow.getHandle(tenantWorkflowId(broken.id));
-    const record = await handle.query('tenantQuery');
-    await handle.terminate('bench: replaced by a corrupt run');
-    await service.client.workflow.start('tenantWorkflow', {
-      workflowId: tenantWorkflowId(broken.id),
-      taskQueue: config.temporal.taskQueue,
-      args: [{ tenant: record, endpoints: { ep_corrupt: null } }],
-    });
+    await breakTenant(service.client, config.temporal.taskQueue, broken.id);
     const idleWith = await idleCpu();
     const rateWith = await healthyRate(healthy.id, broken.api_key);
     const status = (await api.request('GET', '/v1/endpoints', { key: broken.api_key })).status;
-    const described = await handle.describe();
+    const described = await service.client.workflow.getHandle(tenantWorkflowId(broken.id)).describe();
     console.log(
       JSON.stringify(
         {

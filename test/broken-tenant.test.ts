@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { run } from '../src/cli/main';
-import { tenantWorkflowId } from '../workflows/contract';
+import { breakTenant } from './helpers/break-tenant';
 import type { TestTenant } from './helpers/fixtures';
 import { createEndpoint, createTenant, sampleSignal, sendSignal } from './helpers/fixtures';
 import type { Receiver } from './helpers/receiver';
@@ -19,20 +19,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/**
- * Replaces a tenant's run with one whose state is corrupt (an endpoint entry that is not a record),
- * so its workflow task fails on every attempt: the way any defect or bad state looks from outside.
- */
-async function breakTenant(tenant: TestTenant): Promise<void> {
-  const handle = stack.service.client.workflow.getHandle(tenantWorkflowId(tenant.id));
-  const record = await handle.query('tenantQuery');
-  await handle.terminate('test: replaced by a corrupt run');
-  await stack.service.client.workflow.start('tenantWorkflow', {
-    workflowId: tenantWorkflowId(tenant.id),
-    taskQueue: stack.taskQueue,
-    args: [{ tenant: record, endpoints: { ep_corrupt: null } }],
-  });
-}
+const breakTenantOf = (tenant: TestTenant) => breakTenant(stack.service.client, stack.taskQueue, tenant.id);
 
 async function cli(...args: string[]) {
   const result = { code: -1, stdout: '', stderr: '' };
@@ -49,7 +36,7 @@ test('a tenant whose workflow keeps failing answers 503 and is named by readines
   await createEndpoint(stack, healthy, { url: receiver.url, label: 'healthy hook' });
   const broken = await createTenant(stack, 'Broken');
   await createEndpoint(stack, broken, { url: receiver.url, label: 'kept' });
-  await breakTenant(broken);
+  await breakTenantOf(broken);
 
   const listed = await stack.api.request('GET', '/v1/endpoints', { key: broken.key });
   expect(listed.status).toBe(503);
@@ -88,7 +75,7 @@ test('`tenants repair` brings a broken tenant back with its endpoints, its key a
   const second = await createEndpoint(stack, tenant, { url: receiver.url, label: 'second' });
   const paused = await stack.api.request('POST', `/v1/endpoints/${second.id}/pause`, { key: tenant.key });
   expect(paused.status).toBe(200);
-  await breakTenant(tenant);
+  await breakTenantOf(tenant);
   expect((await stack.api.request('GET', '/v1/endpoints', { key: tenant.key })).status).toBe(503);
 
   const repaired = await cli('tenants', 'repair', tenant.id, '--json');

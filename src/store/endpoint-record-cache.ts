@@ -1,13 +1,12 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { WorkflowIdConflictPolicy } from '@temporalio/common';
-import { searchAttributes } from '../../workflows/contract';
 import type { EndpointRecord } from '../../workflows/contract';
 import type { endpointConfigWorkflow } from '../../workflows/endpoint-config';
 import { endpointConfigWorkflowId, endpointRecordQuery } from '../../workflows/endpoint-config-contract';
 import { adoptLegacyEndpointsUpdate, legacyEndpointsQuery } from '../../workflows/tenant-contract';
 import type { IndexedEndpoint } from '../../workflows/tenant-contract';
 import { mapConcurrently } from '../util/map-concurrently';
+import { startEndpointConfig } from './start-endpoint-config';
 import type { TenantCalls } from './tenant-calls';
 
 /** Config workflows asked at once when many records are stale (a process's first read of a tenant). */
@@ -78,16 +77,7 @@ export class EndpointRecordCache {
   async adoptLegacy(tenantId: string, taskQueue: string): Promise<void> {
     const legacy = await this.calls.query(tenantId, legacyEndpointsQuery);
     await mapConcurrently(legacy, READ_CONCURRENCY, (record) =>
-      this.client.workflow.start('endpointConfigWorkflow', {
-        workflowId: endpointConfigWorkflowId(record.id),
-        taskQueue,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        typedSearchAttributes: [
-          { key: searchAttributes.tenantId, value: tenantId },
-          { key: searchAttributes.endpointId, value: record.id },
-        ],
-        args: [{ record, revision: 1 }],
-      }),
+      startEndpointConfig(this.client, taskQueue, record, { reuse: true }),
     );
     await this.calls.update(tenantId, adoptLegacyEndpointsUpdate, { ids: legacy.map((record) => record.id) });
   }

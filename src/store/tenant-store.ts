@@ -17,7 +17,7 @@ import type {
   EndpointRecord,
   TenantRecord,
 } from '../../workflows/contract';
-import { endpointConfigWorkflow } from '../../workflows/endpoint-config';
+import type { endpointConfigWorkflow } from '../../workflows/endpoint-config';
 import {
   ENDPOINT_RECORD_TOO_LARGE,
   endpointConfigWorkflowId,
@@ -36,6 +36,7 @@ import {
 import type { IndexedEndpoint, TenantState } from '../../workflows/tenant-contract';
 import { EndpointRecordCache } from './endpoint-record-cache';
 import { endpointWithDefaults, tenantWithDefaults } from './legacy-records';
+import { startEndpointConfig } from './start-endpoint-config';
 import { TenantCalls } from './tenant-calls';
 
 /**
@@ -107,15 +108,7 @@ export class TenantStore {
    * `EndpointRuleBroken` when a rule is broken.
    */
   async createEndpoint(endpoint: EndpointRecord): Promise<EndpointRecord> {
-    const config = await this.client.workflow.start(endpointConfigWorkflow, {
-      workflowId: endpointConfigWorkflowId(endpoint.id),
-      taskQueue: this.taskQueue,
-      typedSearchAttributes: [
-        { key: searchAttributes.tenantId, value: endpoint.tenant_id },
-        { key: searchAttributes.endpointId, value: endpoint.id },
-      ],
-      args: [{ record: endpoint, revision: 1 }],
-    });
+    const config = await startEndpointConfig(this.client, this.taskQueue, endpoint);
     try {
       await endpointRules(() =>
         this.writing(endpoint.tenant_id, () =>
