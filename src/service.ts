@@ -72,12 +72,14 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
   let worker: { worker: Worker; close(): Promise<void> } | undefined;
   let workerRun: Promise<void> | undefined;
   let server: Server | undefined;
+  let store: TenantStore | undefined;
   const stop = async (): Promise<void> => {
     // Stop taking signals first, then let in-flight attempts finish or hand them back.
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     if (worker && worker.worker.getState() === 'RUNNING') worker.worker.shutdown();
     await workerRun?.catch(() => undefined);
     await worker?.close();
+    await store?.calls.settled();
     await connections?.close();
     await devServer?.stop();
   };
@@ -91,7 +93,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       options.clientInterceptors,
     );
     await registerSearchAttributes(connections.client, temporal.namespace);
-    const store = new TenantStore(connections.client, temporal.taskQueue);
+    store = new TenantStore(connections.client, temporal.taskQueue);
     const plan = {
       signatureHeader: config.signatureHeader,
       retryDelayScale: config.retryDelayScale,

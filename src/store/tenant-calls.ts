@@ -36,6 +36,8 @@ export interface UnavailableTenant {
  */
 export class TenantCalls {
   private readonly broken = new Map<string, { reason: string; since: number }>();
+  /** Calls given up on (their tenant was found broken) but not yet ended: the connection must outlive them. */
+  private readonly abandoned = new Set<Promise<unknown>>();
 
   constructor(private readonly client: Client) {}
 
@@ -55,6 +57,14 @@ export class TenantCalls {
       reason,
       since: new Date(since).toISOString(),
     }));
+  }
+
+  /**
+   * Resolves once every call given up on has ended (each is cancelled when given up, and has a
+   * deadline): a call still retrying when the connection closes would throw from a timer.
+   */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.abandoned]);
   }
 
   /** Forget what is known of a tenant (the repair command has just restarted it). */
@@ -79,7 +89,16 @@ export class TenantCalls {
       if (reason) throw new TenantUnavailable(tenantId, reason);
     }
 
-    const answer = this.client.connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, call);
+    const cancel = new AbortController();
+    const answer = this.client.connection.withDeadline(Date.now() + CALL_TIMEOUT_MS, () =>
+      this.client.connection.withAbortSignal(cancel.signal, call),
+    );
+    // Registered before the race below, so it has run by the time the race is decided.
+    let ended = false;
+    const end = answer.then(
+      () => void (ended = true),
+      () => void (ended = true),
+    );
     let timer: NodeJS.Timeout | undefined;
     const stuck = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -99,7 +118,11 @@ export class TenantCalls {
       throw error;
     } finally {
       clearTimeout(timer);
-      answer.catch(() => undefined);
+      if (!ended) {
+        cancel.abort();
+        this.abandoned.add(end);
+        void end.then(() => this.abandoned.delete(end));
+      }
     }
   }
 
