@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
-import type { AttemptRecord, EndpointSnapshot } from '../workflows/contract';
+import type { AttemptRecord, EndpointSnapshot } from '../workflows/delivery-contract';
 import { SLOT_MISSED } from '../workflows/rate-slots';
 import { classifyError, classifyStatus } from './classify-outcome';
 import { retryAfterMs } from './retry-after';

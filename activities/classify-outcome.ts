@@ -1,5 +1,5 @@
 import { FORBIDDEN_ADDRESS } from '../src/net/address-policy';
-import type { AttemptErrorKind } from '../workflows/contract';
+import type { AttemptErrorKind } from '../workflows/delivery-contract';
 
 /**
  * The one place that decides what an attempt's outcome was. Only a 2xx is a success; redirects are

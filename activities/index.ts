@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { DeliveryPlan, EndpointHealthSummary } from '../workflows/contract';
+import type { DeliveryPlan } from '../workflows/delivery-contract';
+import type { EndpointHealthSummary } from '../workflows/records';
 import type { PlanSettings } from '../src/deliveries/delivery-plan';
 import { deliveryPlan } from '../src/deliveries/delivery-plan';
 import type { TenantStore } from '../src/store/tenant-store';

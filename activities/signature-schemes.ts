@@ -1,14 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { newSigningSecret } from '../src/ids';
-
-/**
- * How a delivery proves where it came from: a bare hex HMAC (PQ Intel, Siggnal), `sha256=<hex>`
- * (Prospektr, QuintaGo), the Standard Webhooks headers, or nothing (the lead-save API, which
- * authenticates with custom headers instead).
- */
-export const SIGNATURE_SCHEMES = ['hex', 'sha256_prefixed', 'standard_webhooks', 'none'] as const;
-export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
+import { newSigningSecret } from '../workflows/ids';
+import type { SignatureScheme } from '../workflows/records';
 
 export interface SigningSpec {
   scheme: SignatureScheme;

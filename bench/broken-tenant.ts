@@ -7,7 +7,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startService } from '../src/service';
 import { benchConfig } from './bench-config';
-import { tenantWorkflowId } from '../workflows/contract';
+import { tenantWorkflowId } from '../workflows/ids';
 import { apiClient } from '../test/helpers/api-client';
 import { breakTenant } from '../test/helpers/break-tenant';
 import { sampleSignal } from '../test/helpers/fixtures';

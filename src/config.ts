@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { NotifierConfig } from '../activities/notify-endpoint-event';
-import { TASK_QUEUE } from '../workflows/contract';
+import { TASK_QUEUE } from '../workflows/ids';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z

@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import express from 'express';
 import { afterAll, beforeAll, expect, inject, test, vi } from 'vitest';
 import { errorHandler } from '../src/api/errors';
-import { tenantWorkflowId } from '../workflows/contract';
+import { tenantWorkflowId } from '../workflows/ids';
 import { createEndpoint, createTenant, sampleSignal } from './helpers/fixtures';
 import type { Receiver } from './helpers/receiver';
 import { startReceiver } from './helpers/receiver';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { run } from '../src/cli/main';
-import { tenantWorkflowId } from '../workflows/contract';
+import { tenantWorkflowId } from '../workflows/ids';
 import { endpointIndexQuery } from '../workflows/tenant-contract';
 import type { TestTenant } from './helpers/fixtures';
 import { createEndpoint, createTenant, sendSignal, settledDelivery } from './helpers/fixtures';

@@ -19,7 +19,7 @@ import { CodecSessions } from '../src/codec/codec-session';
 import { createDataConverter } from '../src/codec/data-converter';
 import { loadConfig } from '../src/config';
 import { startService } from '../src/service';
-import { tenantWorkflowId } from '../workflows/contract';
+import { tenantWorkflowId } from '../workflows/ids';
 import type { TestTenant } from './helpers/fixtures';
 import { createEndpoint, createTenant, sampleSignal, sendSignal, settledDelivery } from './helpers/fixtures';
 import type { Receiver } from './helpers/receiver';

@@ -2,13 +2,8 @@ import { createHmac } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { describe, expect, test } from 'vitest';
 import type { SigningSpec } from '../activities/signature-schemes';
-import {
-  SIGNATURE_SCHEMES,
-  hmacHex,
-  newSecret,
-  secretProblem,
-  signatureHeaders,
-} from '../activities/signature-schemes';
+import { SIGNATURE_SCHEMES } from '../workflows/records';
+import { hmacHex, newSecret, secretProblem, signatureHeaders } from '../activities/signature-schemes';
 
 const body = Buffer.from(JSON.stringify({ signal_id: 'sig_1', excerpt: 'Ünïcødé “quotes” 🚀' }));
 const message = { id: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W', timestamp: new Date(), body };

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { hashApiKey, newTenantApiKey } from '../src/auth/api-keys';
-import { searchAttributes } from '../workflows/contract';
+import { searchAttributes } from '../workflows/search-attribute-keys';
 import { createEndpoint, createTenant, sampleSignal, settledDelivery } from './helpers/fixtures';
 import { startReceiver } from './helpers/receiver';
 import type { Stack } from './helpers/stack';

@@ -7,7 +7,7 @@ import { hashApiKey, newTenantApiKey } from '../src/auth/api-keys';
 import { AesGcmCodec } from '../src/codec/aes-gcm-codec';
 import { parseCodecKeys } from '../src/codec/codec-keys';
 import { createDataConverter } from '../src/codec/data-converter';
-import { tenantWorkflowId } from '../workflows/contract';
+import { tenantWorkflowId } from '../workflows/ids';
 import { legacyEndpointsQuery } from '../workflows/tenant-contract';
 import {
   createEndpointUpdate,

@@ -11,16 +11,10 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import {
-  DELIVERY_FAILED,
-  deliveryOutcomeSignal,
-  deliveryStateQuery,
-  endpointHealthWorkflowId,
-  holdAnswerSignal,
-  holdCheckSignal,
-  replaySignal,
-  searchAttributes,
-} from './contract';
+import { DELIVERY_FAILED, deliveryStateQuery, holdAnswerSignal, replaySignal } from './delivery-contract';
+import { deliveryOutcomeSignal, holdCheckSignal } from './endpoint-health-contract';
+import { endpointHealthWorkflowId } from './ids';
+import { searchAttributes } from './search-attribute-keys';
 import type {
   AttemptRecord,
   DeliveryInput,
@@ -29,7 +23,7 @@ import type {
   DeliveryState,
   DeliveryStatus,
   HoldAnswer,
-} from './contract';
+} from './delivery-contract';
 import { SLOT_MISSED, SLOT_WINDOW_MS } from './rate-slots';
 
 /** Headroom over the endpoint's own timeout, for connecting and reading the bounded body. */

@@ -3,7 +3,7 @@
  * endpoint lives in a workflow of its own so that no tenant's state grows with its endpoints' size.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { EndpointPatch, EndpointRecord } from './contract';
+import type { EndpointPatch, EndpointRecord } from './records';
 
 export interface EndpointConfigState {
   record: EndpointRecord;
@@ -30,8 +30,6 @@ export const MAX_ENDPOINT_RECORD_JSON_BYTES = 256 * 1024;
 
 /** Failure type of a write whose result would exceed MAX_ENDPOINT_RECORD_JSON_BYTES. */
 export const ENDPOINT_RECORD_TOO_LARGE = 'EndpointRecordTooLarge';
-
-export const endpointConfigWorkflowId = (endpointId: string): string => `endpoint-config-${endpointId}`;
 
 export const endpointRecordQuery = defineQuery<EndpointConfigState>('endpointRecordQuery');
 export const patchEndpointRecordUpdate = defineUpdate<EndpointConfigState, [PatchEndpointRecordInput]>(

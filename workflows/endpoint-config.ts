@@ -6,7 +6,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { ENDPOINT_NOT_FOUND } from './contract';
+import { ENDPOINT_NOT_FOUND } from './tenant-contract';
 import {
   ENDPOINT_RECORD_TOO_LARGE,
   MAX_ENDPOINT_RECORD_JSON_BYTES,

@@ -10,17 +10,19 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { holdAnswerSignal } from './delivery-contract';
 import {
   configureHealthSignal,
   deliveryOutcomeSignal,
   endpointHealthQuery,
-  holdAnswerSignal,
   holdCheckSignal,
   pauseUpdate,
   resumeUpdate,
   retireSignal,
-} from './contract';
-import type { EndpointHealthInput, EndpointHealthState, HoldAnswer, PauseReason } from './contract';
+} from './endpoint-health-contract';
+import type { HoldAnswer } from './delivery-contract';
+import type { EndpointHealthInput, EndpointHealthState } from './endpoint-health-contract';
+import type { PauseReason } from './records';
 import { bookSlot } from './rate-slots';
 
 const { publishEndpointHealth } = proxyActivities<ReturnType<typeof createActivities>>({

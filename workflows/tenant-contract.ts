@@ -4,7 +4,7 @@
  * unique labels, total size) one write at a time.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { EndpointHealthSummary, EndpointRecord, TenantRecord } from './contract';
+import type { EndpointHealthSummary, EndpointRecord, TenantRecord } from './records';
 
 /** What the tenant knows of one endpoint; the record itself is in its endpoint config workflow. */
 export interface EndpointIndexEntry {
@@ -84,3 +84,30 @@ export const removeEndpointUpdate = defineUpdate<void, [RemoveEndpointInput]>('r
 export const adoptLegacyEndpointsUpdate = defineUpdate<void, [AdoptLegacyEndpointsInput]>(
   'adoptLegacyEndpointsUpdate',
 );
+
+export interface SetEndpointHealthInput {
+  id: string;
+  health: EndpointHealthSummary;
+}
+
+export interface RotateApiKeyInput {
+  /** SHA-256 of the new key, hex; from the update on, only this key opens the tenant's routes. */
+  apiKeyHash: string;
+}
+
+/** Failure type thrown by tenant updates when the endpoint does not exist. */
+export const ENDPOINT_NOT_FOUND = 'EndpointNotFound';
+
+/** Failure type of a create or rename to a label another endpoint of the tenant has. */
+export const ENDPOINT_LABEL_TAKEN = 'EndpointLabelTaken';
+
+/** Failure type of a create beyond the tenant plan's endpoint quota. */
+export const ENDPOINT_QUOTA_REACHED = 'EndpointQuotaReached';
+
+export const tenantQuery = defineQuery<TenantRecord>('tenantQuery');
+
+export const setEndpointHealthUpdate = defineUpdate<void, [SetEndpointHealthInput]>(
+  'setEndpointHealthUpdate',
+);
+
+export const rotateApiKeyUpdate = defineUpdate<void, [RotateApiKeyInput]>('rotateApiKeyUpdate');

@@ -1,13 +1,7 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import {
-  ENDPOINT_LABEL_TAKEN,
-  ENDPOINT_NOT_FOUND,
-  ENDPOINT_QUOTA_REACHED,
-  createEndpointUpdate,
-  deleteEndpointUpdate,
-  patchEndpointUpdate,
-} from './contract';
-import type { EndpointRecord, TenantRecord } from './contract';
+import { ENDPOINT_LABEL_TAKEN, ENDPOINT_NOT_FOUND, ENDPOINT_QUOTA_REACHED } from './tenant-contract';
+import { createEndpointUpdate, deleteEndpointUpdate, patchEndpointUpdate } from './tenant-legacy-contract';
+import type { EndpointRecord, TenantRecord } from './records';
 import type { EndpointIndexEntry } from './tenant-contract';
 
 /**

@@ -13,7 +13,7 @@ import {
   rotateApiKeyUpdate,
   setEndpointHealthUpdate,
   tenantQuery,
-} from './contract';
+} from './tenant-contract';
 import { jsonBytes } from './json-bytes';
 import {
   HARD_MAX_ENDPOINTS,

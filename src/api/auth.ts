@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import type { TenantRecord } from '../../workflows/contract';
+import type { TenantRecord } from '../../workflows/records';
 import { keyMatchesHash, tenantIdOfKey } from '../auth/api-keys';
 import type { TenantStore } from '../store/tenant-store';
 import { HttpError } from './errors';

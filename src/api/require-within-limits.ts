@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { EndpointRecord } from '../../workflows/contract';
+import type { EndpointRecord } from '../../workflows/records';
 import { endpointLimitProblems, recordLimitProblem } from '../endpoints/endpoint-limits';
 import { encodedPayloadBytes } from '../temporal/encoded-size';
 import { HttpError } from './errors';

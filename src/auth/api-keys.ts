@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { TENANT_ID } from '../../workflows/ids';
 
-const TENANT_KEY = /^spk_(ten_[0-9a-f]{16})_[A-Za-z0-9_-]{43}$/;
+const TENANT_KEY = new RegExp(`^spk_(${TENANT_ID.source.slice(1, -1)})_[A-Za-z0-9_-]{43}$`);
 
 /** A tenant key names its tenant, so a lookup needs no index; its 256 random bits are the secret. */
 export function newTenantApiKey(tenantId: string): string {

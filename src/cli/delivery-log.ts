@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { searchAttributes } from '../../workflows/contract';
-import type { DeliveryStatus } from '../../workflows/contract';
+import { searchAttributes } from '../../workflows/search-attribute-keys';
+import type { DeliveryStatus } from '../../workflows/delivery-contract';
 import type { DeliveryDetail, DeliverySummary, ReplayOutcome } from '../deliveries/read-deliveries';
 import { DELIVERY_TYPE, getDelivery, replayDelivery, summarize } from '../deliveries/read-deliveries';
 

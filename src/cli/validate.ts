@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { DELIVERY_STATUSES } from '../../workflows/contract';
-import type { DeliveryStatus } from '../../workflows/contract';
+import { DELIVERY_ID, ENDPOINT_ID, ID_DESCRIPTIONS, SIGNAL_ID, TENANT_ID } from '../../workflows/ids';
+import { DELIVERY_STATUSES } from '../../workflows/delivery-contract';
+import type { DeliveryStatus } from '../../workflows/delivery-contract';
 
 /*
  * Option parsers for commander: each one checks a value against a strict pattern, an enum or a
@@ -16,13 +17,10 @@ const pattern =
     return value;
   };
 
-export const tenantId = pattern(/^ten_[0-9a-f]{16}$/, 'a tenant id (ten_ and 16 hex digits)');
-export const endpointId = pattern(/^ep_[0-9a-f]{16}$/, 'an endpoint id (ep_ and 16 hex digits)');
-export const signalId = pattern(/^[A-Za-z0-9_-]{1,100}$/, 'a signal id (1-100 of A-Z a-z 0-9 _ -)');
-export const deliveryId = pattern(
-  /^dlv_(ep|cb)_[0-9a-f]{16}_[A-Za-z0-9_-]{1,110}$/,
-  'a delivery id (dlv_<endpoint id>_<signal id>)',
-);
+export const tenantId = pattern(TENANT_ID, ID_DESCRIPTIONS.tenant);
+export const endpointId = pattern(ENDPOINT_ID, ID_DESCRIPTIONS.endpoint);
+export const signalId = pattern(SIGNAL_ID, ID_DESCRIPTIONS.signal);
+export const deliveryId = pattern(DELIVERY_ID, ID_DESCRIPTIONS.delivery);
 export const address = pattern(/^[^\s/'"]+:\d{1,5}$/, 'host:port');
 export const namespace = pattern(/^[A-Za-z0-9._-]{1,255}$/, 'a Temporal namespace name');
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CALLBACK_ENDPOINT_PREFIX, deliveryWorkflowId } from '../../workflows/contract';
-import type { DeliveryPlan, TenantRecord } from '../../workflows/contract';
+import { CALLBACK_ENDPOINT_PREFIX, deliveryWorkflowId } from '../../workflows/ids';
+import type { DeliveryPlan } from '../../workflows/delivery-contract';
+import type { TenantRecord } from '../../workflows/records';
 import type { OperationResultData } from '../events/schemas/operation';
 import { DEFAULT_PAYLOAD_FORMAT } from '../render/payload-format';
 import { scaledDelays } from './delivery-plan';

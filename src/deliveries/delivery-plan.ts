@@ -1,4 +1,5 @@
-import type { DeliveryPlan, EndpointRecord } from '../../workflows/contract';
+import type { DeliveryPlan } from '../../workflows/delivery-contract';
+import type { EndpointRecord } from '../../workflows/records';
 import { retryScheduleSeconds } from './retry-schedule';
 
 /** Service-wide settings that shape every delivery, from the configuration. */

@@ -1,4 +1,4 @@
-import type { EndpointRecord } from '../../workflows/contract';
+import type { EndpointRecord } from '../../workflows/records';
 import { eventTypeSpec, matchesEventType } from '../events';
 import type { AcceptedEvent } from './render-for-endpoint';
 

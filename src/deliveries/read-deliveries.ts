@@ -1,13 +1,9 @@
 import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  DELIVERY_FAILED,
-  deliveryStateQuery,
-  replaySignal,
-  searchAttributes,
-} from '../../workflows/contract';
-import type { AttemptRecord, DeliveryState } from '../../workflows/contract';
+import { DELIVERY_FAILED, deliveryStateQuery, replaySignal } from '../../workflows/delivery-contract';
+import { searchAttributes } from '../../workflows/search-attribute-keys';
+import type { AttemptRecord, DeliveryState } from '../../workflows/delivery-contract';
 import type { DeliveryListQuery } from '../schemas/deliveries';
 
 export interface DeliverySummary {

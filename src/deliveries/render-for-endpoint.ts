@@ -1,4 +1,4 @@
-import type { EndpointRecord } from '../../workflows/contract';
+import type { EndpointRecord } from '../../workflows/records';
 import type { EventType } from '../events';
 import { eventTypeSpec } from '../events';
 import type { Envelope } from '../render/envelope';

@@ -1,4 +1,4 @@
-import type { RetryPolicySetting } from '../../workflows/contract';
+import type { RetryPolicySetting } from '../../workflows/records';
 
 /** PQ Intel's documented default: 3 retries, after 1 s, 5 s and 30 s. */
 export const DEFAULT_RETRY_SCHEDULE_SECONDS: readonly number[] = [1, 5, 30];

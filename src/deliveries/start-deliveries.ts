@@ -1,8 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { deliveryWorkflowId, searchAttributes } from '../../workflows/contract';
-import type { DeliveryInput, EndpointRecord } from '../../workflows/contract';
+import { deliveryWorkflowId } from '../../workflows/ids';
+import { searchAttributes } from '../../workflows/search-attribute-keys';
+import type { DeliveryInput } from '../../workflows/delivery-contract';
+import type { EndpointRecord } from '../../workflows/records';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import type { PlanSettings } from './delivery-plan';
 import { deliveryPlan } from './delivery-plan';

@@ -1,4 +1,4 @@
-import type { EndpointRecord } from '../../workflows/contract';
+import type { EndpointRecord } from '../../workflows/records';
 import { jsonBytes } from '../../workflows/json-bytes';
 
 /**

@@ -1,4 +1,4 @@
-import type { EndpointRecord } from '../../workflows/contract';
+import type { EndpointRecord } from '../../workflows/records';
 
 /** A page of a tenant's endpoints, oldest first, and the cursor of the next page (null: none). */
 export interface EndpointPage {

@@ -1,5 +1,5 @@
 import { newSecret, secretProblem } from '../../activities/signature-schemes';
-import type { EndpointRecord, TenantPlan } from '../../workflows/contract';
+import type { EndpointRecord, TenantPlan } from '../../workflows/records';
 import type { FieldProblem } from '../api/errors';
 import { eventTypeSpec, typesMatching } from '../events';
 import type { Envelope } from '../render/envelope';

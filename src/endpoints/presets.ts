@@ -4,7 +4,7 @@ import type {
   PayloadFormatSetting,
   RetryPolicySetting,
   SignatureSetting,
-} from '../../workflows/contract';
+} from '../../workflows/records';
 
 export const PRESET_NAMES = ['pq', 'prospektr', 'quintago', 'siggnal', 'leadsave', 'standard'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];

@@ -1,14 +1,9 @@
 import { z } from 'zod';
-import { DELIVERY_STATUSES } from '../../workflows/contract';
-import { signalIdSchema } from './signal';
-
-const endpointIdSchema = z.string().regex(/^ep_[0-9a-f]{16}$/, 'must be an endpoint id (ep_…)');
+import { DELIVERY_STATUSES } from '../../workflows/delivery-contract';
+import { endpointIdSchema, signalIdSchema } from './ids';
 
 export const deliveryListQuerySchema = z.strictObject({
-  endpoint_id: z
-    .string()
-    .regex(/^ep_[0-9a-f]{16}$/, 'must be an endpoint id (ep_…)')
-    .optional(),
+  endpoint_id: endpointIdSchema.optional(),
   signal_id: signalIdSchema.optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

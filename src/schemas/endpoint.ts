@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SIGNATURE_SCHEMES } from '../../activities/signature-schemes';
+import { BACKOFFS, HTTP_METHODS, SIGNATURE_SCHEMES } from '../../workflows/records';
+import { PRIORITIES } from '../events/schemas/siggnal';
 import { eventTypePatternSchema } from '../events/event-types';
 import { ENVELOPES } from '../render/envelope';
 import { payloadFormatSchema } from '../render/payload-format';
@@ -42,17 +43,14 @@ const filtersSchema = z.strictObject({
   classifications: z.array(z.enum(CLASSIFICATIONS)).max(CLASSIFICATIONS.length).default([]),
   min_icp_score: z.number().int().min(0).max(100).nullable().default(null),
   projects: z.array(z.string().min(1).max(200)).max(100).default([]),
-  priorities: z
-    .array(z.enum(['high', 'medium', 'low']))
-    .max(3)
-    .default([]),
+  priorities: z.array(z.enum(PRIORITIES)).max(PRIORITIES.length).default([]),
 });
 
 /** PQ Intel's retry panel: 1–10 retries, 30–600 s apart, exponential by default. */
 const backoffRetryPolicySchema = z.strictObject({
   max_retries: z.number().int().min(1).max(10),
   interval_seconds: z.number().int().min(30).max(600),
-  backoff: z.enum(['exponential', 'fixed']).default('exponential'),
+  backoff: z.enum(BACKOFFS).default('exponential'),
 });
 
 /** QuintaGo's schedule written out (5 s, 25 s, 2 m, 10 m, 30 m); `[]` is Prospektr's single attempt. */
@@ -90,7 +88,7 @@ const endpointSettings = {
   label: z.string().trim().min(1).max(200),
   description: z.string().max(1000),
   enabled: z.boolean(),
-  method: z.enum(['POST', 'PUT', 'PATCH']),
+  method: z.enum(HTTP_METHODS),
   headers: customHeadersSchema,
   event_types: z.array(eventTypePatternSchema).min(1).max(50),
   filters: filtersSchema,

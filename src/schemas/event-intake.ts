@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../events';
 import { endpointUrlSchema } from './endpoint';
-import { signalIdSchema, signalSchema } from './signal';
-
-const tenantIdSchema = z.string().regex(/^ten_[0-9a-f]{16}$/, 'must be a tenant id (ten_…)');
+import { signalIdSchema, tenantIdSchema } from './ids';
+import { signalSchema } from './signal';
 
 /**
  * `POST /v1/events`: one shape for every event family. `data` is checked against its type's schema

@@ -1,12 +1,8 @@
 import { z } from 'zod';
+import { signalIdSchema } from './ids';
 
 export const SIGNAL_TYPES = ['intent_post', 'job_change', 'funding_event', 'review', 'qa_forum'] as const;
 export const CLASSIFICATIONS = ['hot', 'warm', 'cold'] as const;
-
-/** Ids end up in workflow ids and URLs, so they are kept to a safe alphabet. */
-export const signalIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be 1-100 characters of A-Z, a-z, 0-9, "_" or "-"');
 
 const isoTimestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 const text = (max: number) => z.string().max(max);

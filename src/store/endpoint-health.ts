@@ -4,13 +4,14 @@ import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import {
   configureHealthSignal,
   endpointHealthQuery,
-  endpointHealthWorkflowId,
   pauseUpdate,
   resumeUpdate,
   retireSignal,
-  searchAttributes,
-} from '../../workflows/contract';
-import type { EndpointHealthState, EndpointRecord, PauseReason } from '../../workflows/contract';
+} from '../../workflows/endpoint-health-contract';
+import { endpointHealthWorkflowId } from '../../workflows/ids';
+import { searchAttributes } from '../../workflows/search-attribute-keys';
+import type { EndpointHealthState } from '../../workflows/endpoint-health-contract';
+import type { EndpointRecord, PauseReason } from '../../workflows/records';
 import { endpointHealthWorkflow } from '../../workflows/endpoint-health';
 
 /** The API's handle on each endpoint's long-lived health workflow. */

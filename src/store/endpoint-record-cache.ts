@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { EndpointRecord } from '../../workflows/contract';
+import type { EndpointRecord } from '../../workflows/records';
 import type { endpointConfigWorkflow } from '../../workflows/endpoint-config';
-import { endpointConfigWorkflowId, endpointRecordQuery } from '../../workflows/endpoint-config-contract';
+import { endpointRecordQuery } from '../../workflows/endpoint-config-contract';
+import { endpointConfigWorkflowId } from '../../workflows/ids';
 import { adoptLegacyEndpointsUpdate, legacyEndpointsQuery } from '../../workflows/tenant-contract';
 import type { IndexedEndpoint } from '../../workflows/tenant-contract';
 import { mapConcurrently } from '../util/map-concurrently';

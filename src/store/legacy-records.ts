@@ -1,4 +1,4 @@
-import type { EndpointRecord, TenantRecord } from '../../workflows/contract';
+import type { EndpointRecord, TenantRecord } from '../../workflows/records';
 import { baseDefaults } from '../endpoints/presets';
 import { DEFAULT_TENANT_PLAN } from '../schemas/tenant';
 

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { tenantWorkflowId } from '../../workflows/contract';
+import { tenantWorkflowId } from '../../workflows/ids';
 import type { tenantWorkflow } from '../../workflows/tenant';
 import { recoverTenant } from './tenant-recovery';
 import type { TenantStore } from './tenant-store';

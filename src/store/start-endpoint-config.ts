@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
-import { searchAttributes } from '../../workflows/contract';
-import type { EndpointRecord } from '../../workflows/contract';
+import { searchAttributes } from '../../workflows/search-attribute-keys';
+import type { EndpointRecord } from '../../workflows/records';
 import { endpointConfigWorkflow } from '../../workflows/endpoint-config';
-import { endpointConfigWorkflowId } from '../../workflows/endpoint-config-contract';
+import { endpointConfigWorkflowId } from '../../workflows/ids';
 
 /**
  * Starts the config workflow that holds one endpoint's record, at revision 1, found by its TenantId

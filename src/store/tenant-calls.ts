@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
-import { tenantWorkflowId } from '../../workflows/contract';
+import { tenantWorkflowId } from '../../workflows/ids';
 import type { tenantWorkflow } from '../../workflows/tenant';
 
 /** Every call is answered by a worker; with none polling, fail after this bound instead of waiting. */

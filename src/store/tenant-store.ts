@@ -1,29 +1,29 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { tenantWorkflowId } from '../../workflows/ids';
+import { searchAttributes } from '../../workflows/search-attribute-keys';
 import {
   ENDPOINT_LABEL_TAKEN,
   ENDPOINT_NOT_FOUND,
   ENDPOINT_QUOTA_REACHED,
   rotateApiKeyUpdate,
-  searchAttributes,
   setEndpointHealthUpdate,
   tenantQuery,
-  tenantWorkflowId,
-} from '../../workflows/contract';
+} from '../../workflows/tenant-contract';
 import type {
   EndpointHealthSummary,
   EndpointPatch,
   EndpointRecord,
   TenantRecord,
-} from '../../workflows/contract';
+} from '../../workflows/records';
 import type { endpointConfigWorkflow } from '../../workflows/endpoint-config';
 import {
   ENDPOINT_RECORD_TOO_LARGE,
-  endpointConfigWorkflowId,
   patchEndpointRecordUpdate,
   retireEndpointConfigUpdate,
 } from '../../workflows/endpoint-config-contract';
+import { endpointConfigWorkflowId } from '../../workflows/ids';
 import { tenantWorkflow } from '../../workflows/tenant';
 import {
   TENANT_STATE_FULL,

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { searchAttributes } from '../../workflows/contract';
+import { searchAttributes } from '../../workflows/search-attribute-keys';
 
 const INDEXED_TYPES = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { tenantWorkflowId } from '../../workflows/contract';
+import { tenantWorkflowId } from '../../workflows/ids';
 
 /**
  * Replaces a tenant's run with one whose state is corrupt (an endpoint entry that is not a record),

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { newSecret, secretProblem } from '../../../activities/signature-schemes';
-import type { EndpointRecord } from '../../../workflows/contract';
+import type { EndpointRecord } from '../../../workflows/records';
 import { renderForEndpoint } from '../../deliveries/render-for-endpoint';
 import { sendTest } from '../../deliveries/send-test';
 import type { DeliverySettings, DeliveryStarts } from '../../deliveries/start-deliveries';

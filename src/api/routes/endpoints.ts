@@ -1,11 +1,12 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import type { EndpointHealthState, EndpointRecord } from '../../../workflows/contract';
+import type { EndpointHealthState } from '../../../workflows/endpoint-health-contract';
+import type { EndpointRecord } from '../../../workflows/records';
 import type { DeliverySettings, DeliveryStarts } from '../../deliveries/start-deliveries';
 import { listDeadLetters, replayDelivery } from '../../deliveries/read-deliveries';
 import { retryScheduleSeconds } from '../../deliveries/retry-schedule';
 import { buildEndpoint, endpointProblems, patchedEndpoint } from '../../endpoints/endpoint-settings';
-import { newEndpointId } from '../../ids';
+import { newEndpointId } from '../../../workflows/ids';
 import type { AddressPolicy } from '../../net/address-policy';
 import {
   endpointCreateSchema,

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Intake } from '../../deliveries/accept-event';
 import { eventTypeSpec } from '../../events';
-import { newEventId, newSignalId } from '../../ids';
+import { newEventId, newSignalId } from '../../../workflows/ids';
 import type { AddressPolicy } from '../../net/address-policy';
 import { eventIntakeSchema } from '../../schemas/event-intake';
 import { HttpError } from '../errors';

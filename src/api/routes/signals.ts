@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Intake } from '../../deliveries/accept-event';
-import { newSignalId } from '../../ids';
+import { newSignalId } from '../../../workflows/ids';
 import type { AddressPolicy } from '../../net/address-policy';
 import { signalIntakeSchema } from '../../schemas/event-intake';
 import { parse } from '../validate';

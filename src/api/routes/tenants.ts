@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { hashApiKey, newTenantApiKey } from '../../auth/api-keys';
 import { newSecret } from '../../../activities/signature-schemes';
-import { newTenantId } from '../../ids';
+import { TENANT_ID, newTenantId } from '../../../workflows/ids';
 import { tenantCreateSchema } from '../../schemas/tenant';
 import type { TenantStore } from '../../store/tenant-store';
 import { notFound } from '../errors';
@@ -9,7 +9,7 @@ import { parse } from '../validate';
 
 /** A malformed id cannot name a tenant, so it answers like an unknown one. */
 function tenantIdParam(value: string | undefined): string {
-  if (!value || !/^ten_[0-9a-f]{16}$/.test(value)) throw notFound('tenant');
+  if (!value || !TENANT_ID.test(value)) throw notFound('tenant');
   return value;
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DELIVERY_STATUSES } from '../../../workflows/contract';
-import type { AttemptRecord, DeliveryStatus } from '../../../workflows/contract';
+import { DELIVERY_STATUSES } from '../../../workflows/delivery-contract';
+import type { AttemptRecord, DeliveryStatus } from '../../../workflows/delivery-contract';
 import type { CliContext } from '../context';
 import { deliveryQuery, findDelivery, listDeliveries } from '../delivery-log';
 import type { OperatorDeliveryDetail } from '../delivery-log';

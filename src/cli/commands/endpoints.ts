@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { EndpointRecord } from '../../../workflows/contract';
+import type { EndpointRecord } from '../../../workflows/records';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../errors';
 import { table } from '../format';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { EndpointHealthState } from '../../../workflows/contract';
+import type { EndpointHealthState } from '../../../workflows/endpoint-health-contract';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../errors';
 import { keyValues } from '../format';

@@ -1,0 +1,60 @@
+/**
+ * The contract of the endpoint health workflow (one long-lived workflow per endpoint): failure
+ * streaks, pauses, held deliveries and rate-limit slots.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PauseInfo, PauseReason } from './records';
+
+// Endpoint health: one long-lived workflow per endpoint.
+
+export interface EndpointHealthState {
+  tenantId: string;
+  endpointId: string;
+  threshold: number | null;
+  consecutiveFailures: number;
+  paused: PauseInfo | null;
+  /** Deliveries waiting for the endpoint to be resumed. */
+  heldDeliveryIds: string[];
+  /** Set once the endpoint is deleted: held deliveries are let go and the workflow ends. */
+  retired: boolean;
+  /** The endpoint's rate limit as the latest delivery reported it. */
+  rateLimitPerMinute: number | null;
+  /** Epoch ms of the next free request slot under that limit. */
+  nextSlotAt: number;
+}
+
+export type EndpointHealthInput = Pick<EndpointHealthState, 'tenantId' | 'endpointId' | 'threshold'> &
+  Partial<EndpointHealthState>;
+
+export interface DeliveryOutcome {
+  deliveryId: string;
+  delivered: boolean;
+}
+
+export interface HoldCheck {
+  deliveryId: string;
+  /** The receiver answered 410 Gone: pause now and hold this delivery. */
+  gone: boolean;
+  /** The endpoint's current rate limit: ask for a slot too. */
+  rateLimitPerMinute: number | null;
+  /** Slots this delivery reached too late in a row (each time it sent nothing): give it more lead. */
+  missedSlots?: number;
+}
+
+export interface PauseInput {
+  reason: PauseReason;
+}
+
+export const deliveryOutcomeSignal = defineSignal<[DeliveryOutcome]>('deliveryOutcomeSignal');
+
+export const holdCheckSignal = defineSignal<[HoldCheck]>('holdCheckSignal');
+
+export const configureHealthSignal = defineSignal<[{ threshold: number | null }]>('configureHealthSignal');
+
+export const retireSignal = defineSignal('retireSignal');
+
+export const pauseUpdate = defineUpdate<EndpointHealthState, [PauseInput]>('pauseUpdate');
+
+export const resumeUpdate = defineUpdate<EndpointHealthState, []>('resumeUpdate');
+
+export const endpointHealthQuery = defineQuery<EndpointHealthState>('endpointHealthQuery');

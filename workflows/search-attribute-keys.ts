@@ -1,0 +1,14 @@
+import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+
+/** Custom search attributes the service registers; names are what operators type in the Web UI. */
+export const searchAttributes = {
+  tenantId: defineSearchAttributeKey('TenantId', SearchAttributeType.KEYWORD),
+  endpointId: defineSearchAttributeKey('EndpointId', SearchAttributeType.KEYWORD),
+  signalId: defineSearchAttributeKey('SignalId', SearchAttributeType.KEYWORD),
+  signalType: defineSearchAttributeKey('SignalType', SearchAttributeType.KEYWORD),
+  deliveryStatus: defineSearchAttributeKey('DeliveryStatus', SearchAttributeType.KEYWORD),
+  deliveryAttempts: defineSearchAttributeKey('DeliveryAttempts', SearchAttributeType.INT),
+  deadLetteredAt: defineSearchAttributeKey('DeadLetteredAt', SearchAttributeType.DATETIME),
+  eventType: defineSearchAttributeKey('EventType', SearchAttributeType.KEYWORD),
+  deliveryKind: defineSearchAttributeKey('DeliveryKind', SearchAttributeType.KEYWORD),
+};
