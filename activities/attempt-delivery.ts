@@ -1,11 +1,13 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
+import { ENDPOINT_MISCONFIGURED } from '../workflows/delivery-contract';
 import type { AttemptRecord, EndpointSnapshot } from '../workflows/delivery-contract';
 import { SLOT_MISSED } from '../workflows/rate-slots';
 import { classifyError, classifyStatus } from './classify-outcome';
 import { retryAfterMs } from './retry-after';
-import { hmacHex, signatureHeaders } from './signature-schemes';
+import { SigningSettingError, hmacHex, signatureHeaders } from './signature-schemes';
+import type { SignedMessage, SigningSpec } from './signature-schemes';
 
 /** How much of a receiver's answer is kept in the delivery log. */
 export const RESPONSE_EXCERPT_BYTES = 1024;
@@ -58,7 +60,7 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
     'user-agent': deps.userAgent,
     'x-signal-push-delivery-id': input.deliveryId,
     'x-signal-push-attempt': String(input.attempt),
-    ...signatureHeaders(
+    ...signed(
       { scheme: endpoint.signature.scheme, header: endpoint.signature.header, secrets },
       // The delivery id is the message id: the same on every attempt, so receivers can deduplicate.
       { id: input.deliveryId, timestamp: startedAt, body },
@@ -170,4 +172,18 @@ async function readExcerpt(body: Dispatcher.ResponseData['body']): Promise<strin
     if (!body.destroyed) body.destroy();
   }
   return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
+}
+
+/** The signature headers; settings that cannot sign fail the attempt for good (a typed failure). */
+function signed(spec: SigningSpec, message: SignedMessage): Record<string, string> {
+  try {
+    return signatureHeaders(spec, message);
+  } catch (error) {
+    if (!(error instanceof SigningSettingError)) throw error;
+    throw ApplicationFailure.create({
+      type: ENDPOINT_MISCONFIGURED,
+      message: error.message,
+      nonRetryable: true,
+    });
+  }
 }

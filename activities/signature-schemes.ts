@@ -3,6 +3,11 @@ import { Webhook } from 'standardwebhooks';
 import { newSigningSecret } from '../workflows/ids';
 import type { SignatureScheme } from '../workflows/records';
 
+/** The endpoint's signing settings cannot sign (a malformed secret or header): no retry can help. */
+export class SigningSettingError extends Error {
+  override name = 'SigningSettingError';
+}
+
 export interface SigningSpec {
   scheme: SignatureScheme;
   /**
@@ -42,7 +47,7 @@ export function signatureHeaders(spec: SigningSpec, message: SignedMessage): Rec
     const payload = message.body.toString('utf8');
     const signatures = spec.secrets.map((secret, index) => {
       const problem = secretProblem('standard_webhooks', secret);
-      if (problem) throw new Error(`signing secret ${index + 1} ${problem}`);
+      if (problem) throw new SigningSettingError(`signing secret ${index + 1} ${problem}`);
       return new Webhook(secret).sign(message.id, message.timestamp, payload);
     });
     return {
@@ -51,7 +56,9 @@ export function signatureHeaders(spec: SigningSpec, message: SignedMessage): Rec
       'webhook-signature': signatures.join(' '),
     };
   }
-  if (!HEADER_NAME.test(spec.header)) throw new Error(`"${spec.header}" is not a valid header name`);
+  if (!HEADER_NAME.test(spec.header)) {
+    throw new SigningSettingError(`"${spec.header}" is not a valid header name`);
+  }
   const prefix = spec.scheme === 'sha256_prefixed' ? 'sha256=' : '';
   const value = spec.secrets.map((secret) => prefix + hmacHex(secret, message.body)).join(' ');
   return { [spec.header.toLowerCase()]: value };

@@ -32,6 +32,8 @@ export const ATTEMPT_ERROR_KINDS = [
   'redirect',
   'non_2xx',
   'forbidden_address',
+  /** The endpoint's settings cannot make a request (a secret that cannot sign): not retried. */
+  'misconfigured',
   'internal',
 ] as const;
 export type AttemptErrorKind = (typeof ATTEMPT_ERROR_KINDS)[number];
@@ -123,6 +125,9 @@ export interface HoldAnswer {
   /** The endpoint's rate limit gave this attempt a slot at this time (ISO); null: go now. */
   notBefore: string | null;
 }
+
+/** Failure type of an attempt whose endpoint settings cannot make a request; never retried. */
+export const ENDPOINT_MISCONFIGURED = 'EndpointMisconfigured';
 
 /** Failure type of a delivery that exhausted its attempts. */
 export const DELIVERY_FAILED = 'DeliveryFailed';

@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { loadConfig } from '../../src/config';
+import { TEST_CODEC_KEYS } from './codec-keys';
 import type { Api } from './api-client';
 import { apiClient } from './api-client';
 import type { Service } from '../../src/service';
@@ -25,7 +26,7 @@ export interface Stack {
  * external cluster (TEMPORAL_ADDRESS), where keys are required and must be shared, so worker
  * child processes (which inherit `process.env`) get the same ones.
  */
-export const TEST_CODEC_KEYS = `test:${createHash('sha256').update('signal-push test codec key').digest('base64')}`;
+export { TEST_CODEC_KEYS };
 process.env.SIGNAL_PUSH_CODEC_KEYS ??= TEST_CODEC_KEYS;
 
 /**

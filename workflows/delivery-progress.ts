@@ -1,0 +1,108 @@
+import {
+  ApplicationFailure,
+  condition,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { DELIVERY_FAILED, deliveryStateQuery, replaySignal } from './delivery-contract';
+import type { AttemptRecord, DeliveryState, DeliveryStatus } from './delivery-contract';
+import { searchAttributes } from './search-attribute-keys';
+
+/**
+ * A delivery's state as its query answers it, and every change of its status, which is mirrored
+ * into search attributes so listings and the Web UI can filter on it.
+ */
+export class DeliveryProgress {
+  readonly state: DeliveryState;
+  private replayRequested = false;
+
+  constructor(deliveryId: string) {
+    this.state = {
+      deliveryId,
+      status: 'pending',
+      attempts: [],
+      nextAttemptAt: null,
+      deadLetteredAt: null,
+      expiresAt: null,
+      replays: 0,
+      rejectedReason: null,
+    };
+    setHandler(deliveryStateQuery, () => this.state);
+    setHandler(replaySignal, () => {
+      if (this.state.status === 'dead_lettered') this.replayRequested = true;
+    });
+  }
+
+  get status(): DeliveryStatus {
+    return this.state.status;
+  }
+
+  setStatus(status: DeliveryStatus): void {
+    this.state.status = status;
+    upsertSearchAttributes([
+      { key: searchAttributes.deliveryStatus, value: status },
+      { key: searchAttributes.deliveryAttempts, value: this.state.attempts.length },
+      {
+        key: searchAttributes.deadLetteredAt,
+        value: this.state.deadLetteredAt ? new Date(this.state.deadLetteredAt) : null,
+      },
+    ]);
+  }
+
+  recordAttempt(record: AttemptRecord): void {
+    this.state.attempts.push(record);
+  }
+
+  reject(reason: string): DeliveryState {
+    this.state.rejectedReason = reason;
+    this.setStatus('rejected');
+    return this.state;
+  }
+
+  delivered(): DeliveryState {
+    this.state.deadLetteredAt = null;
+    this.state.expiresAt = null;
+    this.setStatus('delivered');
+    return this.state;
+  }
+
+  /** Shows when the next attempt is due for as long as the wait lasts. */
+  async waitToRetry(delayMs: number): Promise<void> {
+    this.state.nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
+    this.setStatus('retrying');
+    await sleep(delayMs);
+    this.state.nextAttemptAt = null;
+  }
+
+  /** Keeps the delivery as a dead letter; true when it was replayed before `retentionMs` ran out. */
+  async deadLetter(retentionMs: number): Promise<boolean> {
+    this.state.deadLetteredAt = new Date().toISOString();
+    this.state.expiresAt = new Date(Date.now() + retentionMs).toISOString();
+    this.setStatus('dead_lettered');
+    if (!(await condition(() => this.replayRequested, retentionMs))) {
+      this.state.expiresAt = null;
+      this.setStatus('expired');
+      return false;
+    }
+    this.replayRequested = false;
+    this.state.replays += 1;
+    this.setStatus('retrying');
+    return true;
+  }
+
+  /** Marks the delivery failed; the workflow throws what this returns, so the Web UI shows it failed. */
+  failed(): ApplicationFailure {
+    this.setStatus('failed');
+    const last = this.state.attempts[this.state.attempts.length - 1];
+    return ApplicationFailure.create({
+      type: DELIVERY_FAILED,
+      nonRetryable: true,
+      // Status and kind only: the response body may carry personal data.
+      message: `delivery failed after ${this.state.attempts.length} attempts (last: ${last?.error_kind}${
+        last?.http_status ? ` ${last.http_status}` : ''
+      })`,
+      details: [this.state],
+    });
+  }
+}
