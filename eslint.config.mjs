@@ -43,4 +43,34 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Imports only go down: workflows <- activities <- service <- API and CLI.
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../src/*', '../../src/*'], message: 'Activities must not import the service.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/{auth,deliveries,endpoints,events,net,render,schemas,services,store,temporal,util}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../api/*', '../../api/*', '../cli/*', '../../cli/*'],
+              message: 'The service must not import the API or the CLI.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -1,5 +1,7 @@
-import { FORBIDDEN_ADDRESS } from '../src/net/address-policy';
 import type { AttemptErrorKind } from '../workflows/delivery-contract';
+
+/** The code of the error a connection the outbound address checks refused fails with (src/net). */
+export const FORBIDDEN_ADDRESS = 'ERR_FORBIDDEN_ADDRESS';
 
 /**
  * The one place that decides what an attempt's outcome was. Only a 2xx is a success; redirects are

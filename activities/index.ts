@@ -1,13 +1,22 @@
 import type { Dispatcher } from 'undici';
 import type { DeliveryPlan } from '../workflows/delivery-contract';
 import type { EndpointHealthSummary } from '../workflows/records';
-import type { PlanSettings } from '../src/deliveries/delivery-plan';
-import { deliveryPlan } from '../src/deliveries/delivery-plan';
-import type { TenantStore } from '../src/store/tenant-store';
 import type { AttemptInput } from './attempt-delivery';
 import { attemptDelivery } from './attempt-delivery';
 import type { EndpointEvent, NotifierConfig } from './notify-endpoint-event';
 import { notifyEndpointEvent } from './notify-endpoint-event';
+
+/**
+ * What the activities read and write of tenants and endpoints; the service provides it (from its
+ * tenant store), so activities need not know how tenants are kept.
+ */
+export interface EndpointDirectory {
+  /** The endpoint's current settings as a delivery plan; `null` once it has been deleted. */
+  deliveryPlan(tenantId: string, endpointId: string): Promise<DeliveryPlan | null>;
+  endpointLabel(tenantId: string, endpointId: string): Promise<string | undefined>;
+  ownerEmail(tenantId: string): Promise<string | undefined>;
+  setEndpointHealth(tenantId: string, endpointId: string, health: EndpointHealthSummary): Promise<void>;
+}
 
 export interface ActivityDeps {
   /** Deliveries to customers' endpoints: through the outbound address checks. */
@@ -15,8 +24,7 @@ export interface ActivityDeps {
   /** Operational events go to a URL the operator set, which may well be internal. */
   opsDispatcher: Dispatcher;
   userAgent: string;
-  store: TenantStore;
-  plan: PlanSettings;
+  endpoints: EndpointDirectory;
   notifications: NotifierConfig;
 }
 
@@ -26,15 +34,14 @@ export function createActivities(deps: ActivityDeps) {
     config: deps.notifications,
     dispatcher: deps.opsDispatcher,
     userAgent: deps.userAgent,
-    ownerEmail: async (tenantId: string) => (await deps.store.get(tenantId))?.owner_email ?? undefined,
+    ownerEmail: (tenantId: string) => deps.endpoints.ownerEmail(tenantId),
   };
   return {
     attemptDelivery: (input: AttemptInput) => attemptDelivery(deps, input),
 
     /** The endpoint's current settings for a replay; `null` once it has been deleted. */
-    async loadDeliveryPlan(input: { tenantId: string; endpointId: string }): Promise<DeliveryPlan | null> {
-      const endpoint = await deps.store.getEndpoint(input.tenantId, input.endpointId);
-      return endpoint ? deliveryPlan(endpoint, deps.plan) : null;
+    loadDeliveryPlan(input: { tenantId: string; endpointId: string }): Promise<DeliveryPlan | null> {
+      return deps.endpoints.deliveryPlan(input.tenantId, input.endpointId);
     },
 
     /** Mirrors an endpoint's pause and failing state into the tenant store, where intake reads it. */
@@ -43,13 +50,13 @@ export function createActivities(deps: ActivityDeps) {
       endpointId: string;
       health: EndpointHealthSummary;
     }): Promise<void> {
-      await deps.store.setEndpointHealth(input.tenantId, input.endpointId, input.health);
+      await deps.endpoints.setEndpointHealth(input.tenantId, input.endpointId, input.health);
     },
 
     /** Tells the tenant's owner and the operator that an endpoint was paused or resumed. */
     async sendEndpointEvent(event: Omit<EndpointEvent, 'endpoint_label'>): Promise<void> {
-      const endpoint = await deps.store.getEndpoint(event.tenant_id, event.endpoint_id);
-      await notifyEndpointEvent(notifier, { ...event, endpoint_label: endpoint?.label ?? event.endpoint_id });
+      const label = await deps.endpoints.endpointLabel(event.tenant_id, event.endpoint_id);
+      await notifyEndpointEvent(notifier, { ...event, endpoint_label: label ?? event.endpoint_id });
     },
   };
 }

@@ -11,6 +11,7 @@ import { Agent } from 'undici';
 import { createSafeDispatcher } from './net/safe-dispatcher';
 import type { PlanSettings } from './deliveries/delivery-plan';
 import type { TenantStore } from './store/tenant-store';
+import { endpointDirectory } from './store/endpoint-directory';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -62,8 +63,7 @@ export async function createWorker(
       dispatcher,
       opsDispatcher,
       userAgent: options.userAgent,
-      store: options.store,
-      plan: options.plan,
+      endpoints: endpointDirectory(options.store, options.plan),
       notifications: options.notifications,
     }),
   });

@@ -1,4 +1,4 @@
-import type { FieldProblem } from './errors';
+import type { FieldProblem } from '../schemas/field-problem';
 import { HttpError } from './errors';
 
 /** Our deepest legitimate body nests 3 levels; the signal's open objects leave room for more. */

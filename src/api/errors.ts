@@ -1,14 +1,8 @@
 import { isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
+import type { FieldProblem } from '../schemas/field-problem';
 import { TenantUnavailable } from '../store/tenant-calls';
-
-export interface FieldProblem {
-  field: string;
-  problem: string;
-  /** The limit a value broke, where a size limit was broken. */
-  limit?: number;
-}
 
 /** gRPC CANCELLED, DEADLINE_EXCEEDED and UNAVAILABLE. */
 const TEMPORARY_GRPC_CODES = new Set([1, 4, 14]);

@@ -1,6 +1,6 @@
 import { visit } from 'jsonc-parser';
 import { guardBody } from './body-guard';
-import type { FieldProblem } from './errors';
+import type { FieldProblem } from '../schemas/field-problem';
 import { HttpError, invalidJson } from './errors';
 
 // `fatal`: a byte sequence that is not UTF-8 is an error, not a silent U+FFFD in a tenant's name.

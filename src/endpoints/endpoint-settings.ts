@@ -1,6 +1,6 @@
 import { newSecret, secretProblem } from '../../activities/signature-schemes';
 import type { EndpointRecord, TenantPlan } from '../../workflows/records';
-import type { FieldProblem } from '../api/errors';
+import type { FieldProblem } from '../schemas/field-problem';
 import { eventTypeSpec, typesMatching } from '../events';
 import type { Envelope } from '../render/envelope';
 import { envelopeKeys } from '../render/envelope';

@@ -1,3 +1,4 @@
+import { FORBIDDEN_ADDRESS } from '../../activities/classify-outcome';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 
@@ -25,9 +26,6 @@ export type ForbiddenClass = keyof typeof DESCRIPTIONS;
 
 /** "a loopback address", for messages. */
 export const describeClass = (forbidden: ForbiddenClass): string => DESCRIPTIONS[forbidden];
-
-/** The code of the error a refused connection fails with; classify-outcome maps it to its kind. */
-export const FORBIDDEN_ADDRESS = 'ERR_FORBIDDEN_ADDRESS';
 
 /** A request the policy refused. The message names the class of address, never a resolved address. */
 export class ForbiddenAddressError extends Error {

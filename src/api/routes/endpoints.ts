@@ -20,7 +20,7 @@ import { EndpointRuleBroken } from '../../store/tenant-store';
 import type { TenantStore } from '../../store/tenant-store';
 import { tenantOf } from '../auth';
 import { HttpError, notFound } from '../errors';
-import type { FieldProblem } from '../errors';
+import type { FieldProblem } from '../../schemas/field-problem';
 import { requireReachable } from '../require-reachable';
 import { requireWithinLimits } from '../require-within-limits';
 import { parse } from '../validate';
