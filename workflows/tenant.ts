@@ -1,32 +1,30 @@
 import {
-  ApplicationFailure,
   allHandlersFinished,
+  ApplicationFailure,
   condition,
   continueAsNew,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  adoptLegacyEndpointsUpdate,
   ENDPOINT_LABEL_TAKEN,
   ENDPOINT_NOT_FOUND,
   ENDPOINT_QUOTA_REACHED,
-  rotateApiKeyUpdate,
-  setEndpointHealthUpdate,
-  tenantQuery,
-} from './tenant-contract';
-import { jsonBytes } from './json-bytes';
-import {
-  HARD_MAX_ENDPOINTS,
-  MAX_TENANT_STATE_JSON_BYTES,
-  TENANT_STATE_FULL,
-  adoptLegacyEndpointsUpdate,
   endpointIndexQuery,
   endpointRevisionUpdate,
+  HARD_MAX_ENDPOINTS,
   legacyEndpointsQuery,
+  MAX_TENANT_STATE_JSON_BYTES,
   registerEndpointUpdate,
   relabelEndpointUpdate,
   removeEndpointUpdate,
+  rotateApiKeyUpdate,
+  setEndpointHealthUpdate,
+  TENANT_STATE_FULL,
+  tenantQuery,
 } from './tenant-contract';
+import { jsonBytes } from './json-bytes';
 import type { EndpointIndexEntry, TenantState } from './tenant-contract';
 import { handleLegacyEndpointUpdates } from './tenant-legacy';
 

@@ -1,12 +1,10 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
-import type { TenantRecord } from '../../workflows/records';
+import type { EndpointHealthSummary, TenantRecord } from '../../workflows/records';
 import { endpointHealthQuery } from '../../workflows/endpoint-health-contract';
-import { endpointHealthWorkflowId } from '../../workflows/ids';
+import { endpointConfigWorkflowId, endpointHealthWorkflowId } from '../../workflows/ids';
 import { tenantQuery } from '../../workflows/tenant-contract';
-import type { EndpointHealthSummary } from '../../workflows/records';
 import { endpointRecordQuery } from '../../workflows/endpoint-config-contract';
-import { endpointConfigWorkflowId } from '../../workflows/ids';
 import type { EndpointIndexEntry, TenantState } from '../../workflows/tenant-contract';
 import type { tenantWorkflow } from '../../workflows/tenant';
 import { mapConcurrently } from '../util/map-concurrently';

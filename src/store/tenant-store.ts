@@ -1,43 +1,34 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { tenantWorkflowId } from '../../workflows/ids';
-import { searchAttributes } from '../../workflows/search-attribute-keys';
+import type { endpointConfigWorkflow } from '../../workflows/endpoint-config';
 import {
-  ENDPOINT_LABEL_TAKEN,
-  ENDPOINT_NOT_FOUND,
-  ENDPOINT_QUOTA_REACHED,
-  rotateApiKeyUpdate,
-  setEndpointHealthUpdate,
-  tenantQuery,
-} from '../../workflows/tenant-contract';
+  patchEndpointRecordUpdate,
+  retireEndpointConfigUpdate,
+} from '../../workflows/endpoint-config-contract';
+import { endpointConfigWorkflowId, tenantWorkflowId } from '../../workflows/ids';
 import type {
   EndpointHealthSummary,
   EndpointPatch,
   EndpointRecord,
   TenantRecord,
 } from '../../workflows/records';
-import type { endpointConfigWorkflow } from '../../workflows/endpoint-config';
-import {
-  ENDPOINT_RECORD_TOO_LARGE,
-  patchEndpointRecordUpdate,
-  retireEndpointConfigUpdate,
-} from '../../workflows/endpoint-config-contract';
-import { endpointConfigWorkflowId } from '../../workflows/ids';
+import { searchAttributes } from '../../workflows/search-attribute-keys';
 import { tenantWorkflow } from '../../workflows/tenant';
 import {
-  TENANT_STATE_FULL,
   endpointIndexQuery,
   endpointRevisionUpdate,
   registerEndpointUpdate,
   relabelEndpointUpdate,
   removeEndpointUpdate,
+  rotateApiKeyUpdate,
+  setEndpointHealthUpdate,
+  tenantQuery,
 } from '../../workflows/tenant-contract';
 import type { IndexedEndpoint, TenantState } from '../../workflows/tenant-contract';
 import { EndpointRecordCache } from './endpoint-record-cache';
 import { endpointWithDefaults, tenantWithDefaults } from './legacy-records';
 import { startEndpointConfig } from './start-endpoint-config';
 import { TenantCalls } from './tenant-calls';
+import { endpointRules, ifEndpointExists, ifFound } from './workflow-answers';
 
 /**
  * How long a read of a tenant is reused. A tenant workflow answers queries one at a time, so at
@@ -222,58 +213,5 @@ export class TenantStore {
     return this.client.workflow.getHandle<typeof endpointConfigWorkflow>(
       endpointConfigWorkflowId(endpointId),
     );
-  }
-}
-
-async function ifFound<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
-}
-
-/** A tenant-wide rule an endpoint write broke: its label is taken, the plan allows no more, or it is too large. */
-export class EndpointRuleBroken extends Error {
-  constructor(
-    readonly rule: 'label_taken' | 'quota_reached' | 'tenant_full' | 'record_too_large',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const RULES: Record<string, EndpointRuleBroken['rule']> = {
-  [ENDPOINT_LABEL_TAKEN]: 'label_taken',
-  [ENDPOINT_QUOTA_REACHED]: 'quota_reached',
-  [TENANT_STATE_FULL]: 'tenant_full',
-  [ENDPOINT_RECORD_TOO_LARGE]: 'record_too_large',
-};
-
-async function endpointRules<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-    const rule = cause instanceof ApplicationFailure && cause.type ? RULES[cause.type] : undefined;
-    if (rule) throw new EndpointRuleBroken(rule, cause!.message);
-    throw error;
-  }
-}
-
-async function ifEndpointExists<T>(write: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await write();
-  } catch (error) {
-    if (
-      (error instanceof WorkflowUpdateFailedError &&
-        error.cause instanceof ApplicationFailure &&
-        error.cause.type === ENDPOINT_NOT_FOUND) ||
-      error instanceof WorkflowNotFoundError
-    ) {
-      return undefined;
-    }
-    throw error;
   }
 }

@@ -16,7 +16,7 @@ import {
 } from '../../schemas/endpoint';
 import { decodeEndpointCursor, endpointPage } from '../../endpoints/endpoint-pages';
 import type { EndpointHealthClient } from '../../store/endpoint-health';
-import { EndpointRuleBroken } from '../../store/tenant-store';
+import { EndpointRuleBroken } from '../../store/workflow-answers';
 import type { TenantStore } from '../../store/tenant-store';
 import { tenantOf } from '../auth';
 import { HttpError, notFound } from '../errors';
