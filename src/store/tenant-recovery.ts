@@ -1,3 +1,4 @@
+import { endpointConfigQuery } from '../temporal/visibility-query';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { EndpointHealthSummary, TenantRecord } from '../../workflows/records';
@@ -81,10 +82,10 @@ async function indexFromConfigWorkflows(
   client: Client,
   tenantId: string,
 ): Promise<Record<string, EndpointIndexEntry>> {
-  // Tenant ids are checked against their pattern before they get here; no quoting is needed.
-  const query = `WorkflowType = 'endpointConfigWorkflow' AND TenantId = '${tenantId}' AND ExecutionStatus = 'Running'`;
   const workflowIds: string[] = [];
-  for await (const info of client.workflow.list({ query })) workflowIds.push(info.workflowId);
+  for await (const info of client.workflow.list({ query: endpointConfigQuery(tenantId) })) {
+    workflowIds.push(info.workflowId);
+  }
   const entries = await mapConcurrently(workflowIds, 16, async (workflowId) => {
     const { record, revision } = await client.workflow.getHandle(workflowId).query(endpointRecordQuery);
     if (record.tenant_id !== tenantId || workflowId !== endpointConfigWorkflowId(record.id)) return undefined;

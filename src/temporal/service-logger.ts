@@ -1,5 +1,5 @@
 import { DefaultLogger, type LogLevel, type LogMetadata } from '@temporalio/worker';
-import { DELIVERY_TYPE } from '../deliveries/read-deliveries';
+import { DELIVERY_WORKFLOW_TYPE } from './visibility-query';
 
 /**
  * The SDK logs every failed workflow as a warning with its stack trace. A delivery that ends
@@ -8,7 +8,7 @@ import { DELIVERY_TYPE } from '../deliveries/read-deliveries';
  */
 export class ServiceLogger extends DefaultLogger {
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    if (message === 'Workflow failed' && meta?.workflowType === DELIVERY_TYPE) {
+    if (message === 'Workflow failed' && meta?.workflowType === DELIVERY_WORKFLOW_TYPE) {
       const error = meta.error as { message?: unknown } | undefined;
       const reason = typeof error?.message === 'string' ? error.message : 'unknown reason';
       super.log(level, `Delivery ${String(meta.workflowId)} failed: ${reason}`);

@@ -1,11 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import {
-  getDelivery,
-  listDeadLetters,
-  listDeliveries,
-  replayDelivery,
-} from '../../deliveries/read-deliveries';
+import { getDelivery, listDeliveries, replayDelivery } from '../../services/delivery-log';
 import { deadLetterListQuerySchema, deliveryListQuerySchema } from '../../schemas/deliveries';
 import { tenantOf } from '../auth';
 import { HttpError, notFound } from '../errors';
@@ -16,16 +11,26 @@ export function deliveryRoutes(client: Client): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const filter = parse(deliveryListQuerySchema, req.query, 'query');
-    res.json({ deliveries: await listDeliveries(client, tenantOf(res).id, filter) });
+    const deliveries = await listDeliveries(
+      client,
+      {
+        tenantId: tenantOf(res).id,
+        endpointId: filter.endpoint_id,
+        signalId: filter.signal_id,
+        status: filter.status,
+      },
+      filter.limit,
+    );
+    res.json({ deliveries });
   });
   router.get('/:id', async (req, res) => {
-    const delivery = await getDelivery(client, tenantOf(res).id, deliveryIdParam(req.params.id));
+    const delivery = await getDelivery(client, deliveryIdParam(req.params.id), tenantOf(res).id);
     if (!delivery) throw notFound('delivery');
     res.json(delivery);
   });
   router.post('/:id/replay', async (req, res) => {
     const id = deliveryIdParam(req.params.id);
-    const outcome = await replayDelivery(client, tenantOf(res).id, id);
+    const outcome = await replayDelivery(client, id, tenantOf(res).id);
     if (outcome === 'not_found') throw notFound('delivery');
     if (outcome === 'not_dead_lettered') {
       throw new HttpError(409, 'not_dead_lettered', 'only a dead-lettered delivery can be replayed');
@@ -39,7 +44,17 @@ export function deadLetterRoutes(client: Client): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const filter = parse(deadLetterListQuerySchema, req.query, 'query');
-    res.json({ dead_letters: await listDeadLetters(client, tenantOf(res).id, filter) });
+    const deadLetters = await listDeliveries(
+      client,
+      {
+        tenantId: tenantOf(res).id,
+        endpointId: filter.endpoint_id,
+        status: 'dead_lettered',
+        deadLetteredSince: filter.since,
+      },
+      filter.limit,
+    );
+    res.json({ dead_letters: deadLetters });
   });
   return router;
 }

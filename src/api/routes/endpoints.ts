@@ -1,9 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import type { EndpointHealthState } from '../../../workflows/endpoint-health-contract';
+import { setEndpointPaused } from '../../services/endpoint-pause';
 import type { EndpointRecord } from '../../../workflows/records';
 import type { DeliverySettings, DeliveryStarts } from '../../deliveries/start-deliveries';
-import { listDeadLetters, replayDelivery } from '../../deliveries/read-deliveries';
+import { listDeliveries, replayEach } from '../../services/delivery-log';
 import { retryScheduleSeconds } from '../../deliveries/retry-schedule';
 import { buildEndpoint, endpointProblems, patchedEndpoint } from '../../endpoints/endpoint-settings';
 import { newEndpointId } from '../../../workflows/ids';
@@ -26,14 +26,6 @@ import { requireWithinLimits } from '../require-within-limits';
 import { parse } from '../validate';
 import { registerEndpointTools } from './endpoint-tools';
 import { endpointIdParam } from './params';
-
-function healthView(state: EndpointHealthState) {
-  return {
-    paused: state.paused,
-    consecutive_failures: state.consecutiveFailures,
-    held_deliveries: state.heldDeliveryIds.length,
-  };
-}
 
 /**
  * Last four characters: enough to tell two secrets apart, too few to use one. A short value (an API
@@ -58,6 +50,8 @@ export function endpointView(endpoint: EndpointRecord) {
 
 /** Bulk replays take at most this many dead letters per call; call again for the rest. */
 const MAX_BULK_REPLAY = 500;
+/** Replays signalled at once by one bulk replay. */
+const REPLAY_CONCURRENCY = 20;
 
 function requireConsistent(problems: FieldProblem[]): void {
   if (problems.length === 0) return;
@@ -170,40 +164,35 @@ export function endpointRoutes(deps: EndpointRouteDeps): Router {
     res.status(204).end();
   });
 
-  // The health workflow mirrors this into the store too, but only after the answer: writing it here
-  // means a signal sent right after the answer already finds the endpoint paused (or resumed).
-  const mirrorHealth = (state: EndpointHealthState) =>
-    store.setEndpointHealth(state.tenantId, state.endpointId, {
-      paused: state.paused,
-      failing: state.consecutiveFailures > 0,
+  for (const [action, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    router.post(`/:id/${action}`, async (req, res) => {
+      const view = await setEndpointPaused(
+        { store, health },
+        tenantOf(res).id,
+        endpointIdParam(req.params.id),
+        paused,
+      );
+      if (!view) throw notFound('endpoint');
+      res.json(view);
     });
-
-  router.post('/:id/pause', async (req, res) => {
-    const endpoint = await owned(tenantOf(res).id, req.params.id);
-    const state = await health.pause(endpoint.id, 'manual');
-    await mirrorHealth(state);
-    res.json(healthView(state));
-  });
-
-  router.post('/:id/resume', async (req, res) => {
-    const endpoint = await owned(tenantOf(res).id, req.params.id);
-    const state = await health.resume(endpoint.id);
-    await mirrorHealth(state);
-    res.json(healthView(state));
-  });
+  }
 
   /** Replays every dead letter of the endpoint, or those dead-lettered since a time. */
   router.post('/:id/replay', async (req, res) => {
     const tenantId = tenantOf(res).id;
     const endpoint = await owned(tenantId, req.params.id);
     const { since } = parse(endpointReplaySchema, req.body ?? {});
-    const deadLetters = await listDeadLetters(client, tenantId, {
-      endpoint_id: endpoint.id,
-      since,
-      limit: MAX_BULK_REPLAY,
-    });
-    const outcomes = await Promise.all(deadLetters.map((d) => replayDelivery(client, tenantId, d.id)));
-    const replayed = deadLetters.filter((_, i) => outcomes[i] === 'replayed').map((d) => d.id);
+    const deadLetters = await listDeliveries(
+      client,
+      { tenantId, endpointId: endpoint.id, status: 'dead_lettered', deadLetteredSince: since },
+      MAX_BULK_REPLAY,
+    );
+    const ids = deadLetters.map(({ id }) => id);
+    const { replayed, failed } = await replayEach(client, ids, { concurrency: REPLAY_CONCURRENCY, tenantId });
+    if (failed.length > 0) throw failed[0]!.error;
     res.status(202).json({ replayed: replayed.length, delivery_ids: replayed });
   });
 

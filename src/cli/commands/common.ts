@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { OperatorDeliverySummary } from '../delivery-log';
+import type { DeliverySummary } from '../../services/delivery-log';
 import type { Column } from '../format';
 
 export interface JsonOption {
@@ -11,7 +11,7 @@ export function withJson(command: Command): Command {
   return command.option('--json', 'print one JSON document on stdout instead of a table');
 }
 
-export const deliveryColumns: ReadonlyArray<Column<OperatorDeliverySummary>> = [
+export const deliveryColumns: ReadonlyArray<Column<DeliverySummary>> = [
   { header: 'ID', value: (d) => d.id },
   { header: 'TENANT', value: (d) => d.tenant_id },
   { header: 'EVENT TYPE', value: (d) => d.event_type ?? d.signal_type },
@@ -21,7 +21,7 @@ export const deliveryColumns: ReadonlyArray<Column<OperatorDeliverySummary>> = [
   { header: 'CREATED', value: (d) => d.created_at },
 ];
 
-export const deadLetterColumns: ReadonlyArray<Column<OperatorDeliverySummary>> = [
+export const deadLetterColumns: ReadonlyArray<Column<DeliverySummary>> = [
   { header: 'ID', value: (d) => d.id },
   { header: 'TENANT', value: (d) => d.tenant_id },
   { header: 'ATTEMPTS', value: (d) => d.attempt_count, right: true },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
-import { deliveryQuery, listDeliveries } from '../delivery-log';
+import { listDeliveries } from '../../services/delivery-log';
 import { table } from '../format';
 import * as valid from '../validate';
 import type { JsonOption } from './common';
@@ -27,13 +27,13 @@ export function registerDeadLetters(program: Command, ctx: CliContext): void {
       .option('--since <iso>', 'only those dead-lettered at or after this time', valid.since)
       .option('--limit <n>', 'at most this many', valid.limit, 100),
   ).action(async (options: ListOptions) => {
-    const query = deliveryQuery({
+    const filter = {
       tenantId: options.tenant,
       endpointId: options.endpoint,
-      status: 'dead_lettered',
+      status: 'dead_lettered' as const,
       deadLetteredSince: options.since,
-    });
-    const found = await listDeliveries(await ctx.client(), query, options.limit);
+    };
+    const found = await listDeliveries(await ctx.client(), filter, options.limit);
     ctx.print(options.json, { dead_letters: found }, () =>
       found.length === 0 ? 'no dead letters\n' : table(found, deadLetterColumns),
     );

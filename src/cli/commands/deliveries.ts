@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { DELIVERY_STATUSES } from '../../../workflows/delivery-contract';
 import type { AttemptRecord, DeliveryStatus } from '../../../workflows/delivery-contract';
 import type { CliContext } from '../context';
-import { deliveryQuery, findDelivery, listDeliveries } from '../delivery-log';
-import type { OperatorDeliveryDetail } from '../delivery-log';
+import { getDelivery, listDeliveries } from '../../services/delivery-log';
+import type { DeliveryDetail } from '../../services/delivery-log';
 import { CliError, EXIT } from '../errors';
 import { keyValues, table, truncate } from '../format';
 import * as valid from '../validate';
@@ -21,7 +21,7 @@ interface ListOptions extends JsonOption {
 
 const BODY_PREVIEW = 80;
 
-function showDelivery(delivery: OperatorDeliveryDetail): string {
+function showDelivery(delivery: DeliveryDetail): string {
   const header = keyValues([
     ['id', delivery.id],
     ['tenant', delivery.tenant_id],
@@ -66,14 +66,14 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
       .option('--since <iso>', 'only deliveries started at or after this time', valid.since)
       .option('--limit <n>', 'at most this many', valid.limit, 100),
   ).action(async (options: ListOptions) => {
-    const query = deliveryQuery({
+    const filter = {
       tenantId: options.tenant,
       endpointId: options.endpoint,
       status: options.status,
       signalId: options.signal,
       startedSince: options.since,
-    });
-    const found = await listDeliveries(await ctx.client(), query, options.limit);
+    };
+    const found = await listDeliveries(await ctx.client(), filter, options.limit);
     ctx.print(options.json, { deliveries: found }, () =>
       found.length === 0 ? 'no deliveries\n' : table(found, deliveryColumns),
     );
@@ -85,7 +85,7 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
       .description('one delivery with every attempt')
       .argument('<deliveryId>', 'delivery id (dlv_ep_…_…)', valid.deliveryId),
   ).action(async (deliveryId: string, options: JsonOption) => {
-    const delivery = await findDelivery(await ctx.client(), deliveryId);
+    const delivery = await getDelivery(await ctx.client(), deliveryId);
     if (!delivery) throw new CliError('delivery not found', EXIT.notFound);
     ctx.print(options.json, delivery, () => showDelivery(delivery));
   });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { EndpointHealthState } from '../../../workflows/endpoint-health-contract';
+import { setEndpointPaused } from '../../services/endpoint-pause';
+import type { EndpointHealthView } from '../../services/endpoint-pause';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../errors';
 import { keyValues } from '../format';
@@ -11,17 +12,7 @@ interface HealthOptions extends JsonOption {
   tenant: string;
 }
 
-function healthView(state: EndpointHealthState) {
-  return {
-    endpoint_id: state.endpointId,
-    tenant_id: state.tenantId,
-    paused: state.paused,
-    consecutive_failures: state.consecutiveFailures,
-    held_deliveries: state.heldDeliveryIds.length,
-  };
-}
-
-function showHealth(view: ReturnType<typeof healthView>): string {
+function showHealth(view: EndpointHealthView): string {
   return keyValues([
     ['endpoint', view.endpoint_id],
     ['tenant', view.tenant_id],
@@ -44,20 +35,9 @@ function registerOne(program: Command, ctx: CliContext, action: 'pause' | 'resum
       .argument('<endpointId>', 'endpoint id (ep_…)', valid.endpointId)
       .requiredOption('--tenant <id>', 'the tenant that owns the endpoint (ten_…)', valid.tenantId),
   ).action(async (endpointId: string, options: HealthOptions) => {
-    const store = await ctx.tenantStore();
-    if (!(await store.getEndpoint(options.tenant, endpointId))) {
-      throw new CliError('endpoint not found', EXIT.notFound);
-    }
-    const health = await ctx.endpointHealth();
-    const state =
-      action === 'pause' ? await health.pause(endpointId, 'manual') : await health.resume(endpointId);
-    // As the API does: intake reads the tenant's mirror of the endpoint's health, so a signal sent
-    // right after this command already finds the endpoint paused (or resumed).
-    await store.setEndpointHealth(options.tenant, endpointId, {
-      paused: state.paused,
-      failing: state.consecutiveFailures > 0,
-    });
-    const view = healthView(state);
+    const deps = { store: await ctx.tenantStore(), health: await ctx.endpointHealth() };
+    const view = await setEndpointPaused(deps, options.tenant, endpointId, action === 'pause');
+    if (!view) throw new CliError('endpoint not found', EXIT.notFound);
     ctx.print(options.json, view, () => showHealth(view));
   });
 }

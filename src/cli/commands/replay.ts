@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { mapConcurrently } from '../../util/map-concurrently';
+import { listDeliveries, replayDelivery, replayEach } from '../../services/delivery-log';
+import { deliveryQuery } from '../../temporal/visibility-query';
 import type { CliContext } from '../context';
-import { deliveryQuery, listDeliveries, replayOne } from '../delivery-log';
 import { CliError, EXIT, describeFailure, oneLine } from '../errors';
 import { table } from '../format';
 import { progressBar } from '../progress';
@@ -18,11 +18,9 @@ interface ReplayOptions extends JsonOption {
   limit: number;
 }
 
-type Tally = { replayed: string[]; skipped: string[]; failed: Array<{ id: string; error: string }> };
-
 async function replaySingle(ctx: CliContext, deliveryId: string, options: ReplayOptions): Promise<void> {
   if (options.dryRun) throw new CliError('--dry-run goes with --endpoint or --query', EXIT.usage);
-  const outcome = await replayOne(await ctx.client(), deliveryId);
+  const outcome = await replayDelivery(await ctx.client(), deliveryId);
   if (outcome === 'not_found') throw new CliError('delivery not found', EXIT.notFound);
   if (outcome === 'not_dead_lettered') {
     throw new CliError(
@@ -34,16 +32,13 @@ async function replaySingle(ctx: CliContext, deliveryId: string, options: Replay
 }
 
 async function replayBulk(ctx: CliContext, options: ReplayOptions): Promise<void> {
-  const query = options.endpoint
-    ? deliveryQuery({
-        endpointId: options.endpoint,
-        status: 'dead_lettered',
-        deadLetteredSince: options.since,
-      })
-    : deliveryQuery({ status: 'dead_lettered' }, options.query);
+  const filter = options.endpoint
+    ? { endpointId: options.endpoint, status: 'dead_lettered' as const, deadLetteredSince: options.since }
+    : { status: 'dead_lettered' as const };
+  const query = deliveryQuery(filter, options.query);
   const client = await ctx.client();
   // Listed in full before any signal, so replays changing their status cannot shift the pages.
-  const deadLetters = await listDeliveries(client, query, options.limit);
+  const deadLetters = await listDeliveries(client, filter, options.limit, options.query);
   const limitReached = deadLetters.length >= options.limit;
   if (options.dryRun) {
     ctx.print(
@@ -57,20 +52,18 @@ async function replayBulk(ctx: CliContext, options: ReplayOptions): Promise<void
     return;
   }
 
-  const tally: Tally = { replayed: [], skipped: [], failed: [] };
   const progress = progressBar(ctx.io.stderr, !options.json, deadLetters.length, 'replaying');
-  await mapConcurrently(deadLetters, options.concurrency, async ({ id }) => {
-    try {
-      // Visibility lags: each one's current state decides, and a replayed or expired one is skipped.
-      const outcome = await replayOne(client, id);
-      (outcome === 'replayed' ? tally.replayed : tally.skipped).push(id);
-    } catch (error) {
-      tally.failed.push({ id, error: oneLine(describeFailure(error).message) });
-    } finally {
-      progress.tick();
-    }
-  });
+  // Visibility lags: each one's current state decides, and a replayed or expired one is skipped.
+  const replays = await replayEach(
+    client,
+    deadLetters.map(({ id }) => id),
+    { concurrency: options.concurrency, onEach: () => progress.tick() },
+  );
   progress.stop();
+  const tally = {
+    ...replays,
+    failed: replays.failed.map(({ id, error }) => ({ id, error: oneLine(describeFailure(error).message) })),
+  };
 
   if (tally.failed.length > 0) ctx.exitCode = EXIT.unexpected;
   const summary = {

@@ -4,7 +4,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DELIVERY_FAILED, deliveryStateQuery, replaySignal } from '../../workflows/delivery-contract';
 import { searchAttributes } from '../../workflows/search-attribute-keys';
 import type { AttemptRecord, DeliveryState } from '../../workflows/delivery-contract';
-import type { DeliveryListQuery } from '../schemas/deliveries';
+import { mapConcurrently } from '../util/map-concurrently';
+import type { DeliveryFilter } from '../temporal/visibility-query';
+import { DELIVERY_WORKFLOW_TYPE, deliveryQuery } from '../temporal/visibility-query';
 
 export interface DeliverySummary {
   id: string;
@@ -30,7 +32,6 @@ export interface DeliveryDetail extends DeliverySummary {
   rejected_reason: string | null;
 }
 
-export const DELIVERY_TYPE = 'deliveryWorkflow';
 const FINAL_STATUSES = new Set(['delivered', 'failed', 'expired', 'rejected']);
 
 /** A delivery as its search attributes describe it: what a list shows without reading histories. */
@@ -52,55 +53,35 @@ export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): DeliverySum
   };
 }
 
-/** The delivery log of one tenant, newest first, from Temporal's visibility store. */
+/**
+ * Deliveries matching `filter` (and an operator's own `userQuery`), newest first, from Temporal's
+ * visibility store, which is eventually consistent. With `filter.tenantId`, only that tenant's.
+ */
 export async function listDeliveries(
   client: Client,
-  tenantId: string,
-  filter: DeliveryListQuery,
-): Promise<DeliverySummary[]> {
-  const clauses: string[] = [];
-  if (filter.endpoint_id) clauses.push(`EndpointId = '${filter.endpoint_id}'`);
-  if (filter.signal_id) clauses.push(`SignalId = '${filter.signal_id}'`);
-  if (filter.status) clauses.push(`DeliveryStatus = '${filter.status}'`);
-  return queryDeliveries(client, tenantId, clauses, filter.limit);
-}
-
-/** The tenant's dead letters, optionally of one endpoint and only those dead-lettered since a time. */
-export async function listDeadLetters(
-  client: Client,
-  tenantId: string,
-  filter: { endpoint_id?: string; since?: string; limit: number },
-): Promise<DeliverySummary[]> {
-  const clauses = [`DeliveryStatus = 'dead_lettered'`];
-  if (filter.endpoint_id) clauses.push(`EndpointId = '${filter.endpoint_id}'`);
-  if (filter.since) clauses.push(`DeadLetteredAt >= '${new Date(filter.since).toISOString()}'`);
-  return queryDeliveries(client, tenantId, clauses, filter.limit);
-}
-
-/**
- * Every interpolated value was validated against a strict pattern, an enum or a date before it got
- * here, so no caller can widen the query beyond its tenant.
- */
-async function queryDeliveries(
-  client: Client,
-  tenantId: string,
-  clauses: string[],
+  filter: DeliveryFilter,
   limit: number,
+  userQuery?: string,
 ): Promise<DeliverySummary[]> {
-  const query = [`WorkflowType = '${DELIVERY_TYPE}'`, `TenantId = '${tenantId}'`, ...clauses].join(' AND ');
+  const query = deliveryQuery(filter, userQuery);
   const deliveries: DeliverySummary[] = [];
-  for await (const info of client.workflow.list({ query, pageSize: limit })) {
+  for await (const info of client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
+    // An operator's query may reach other workflows' executions: keep deliveries only.
+    if (info.type !== DELIVERY_WORKFLOW_TYPE) continue;
     deliveries.push(summarize(info));
     if (deliveries.length >= limit) break;
   }
   return deliveries;
 }
 
-/** One delivery with every attempt; `undefined` when it does not exist or is another tenant's. */
+/**
+ * One delivery with every attempt; `undefined` when there is none, or when `tenantId` is given and
+ * it is another tenant's (operators, who may read any, leave it out).
+ */
 export async function getDelivery(
   client: Client,
-  tenantId: string,
   deliveryId: string,
+  tenantId?: string,
 ): Promise<DeliveryDetail | undefined> {
   const handle = client.workflow.getHandle(deliveryId);
   let info: WorkflowExecutionDescription;
@@ -110,9 +91,9 @@ export async function getDelivery(
     if (error instanceof WorkflowNotFoundError) return undefined;
     throw error;
   }
-  if (info.type !== DELIVERY_TYPE || info.typedSearchAttributes.get(searchAttributes.tenantId) !== tenantId) {
+  const owner = info.typedSearchAttributes.get(searchAttributes.tenantId);
+  if (info.type !== DELIVERY_WORKFLOW_TYPE || (tenantId !== undefined && owner !== tenantId))
     return undefined;
-  }
   const state = await readState(
     info,
     () => handle.result(),
@@ -155,15 +136,45 @@ async function readState(
 
 export type ReplayOutcome = 'replayed' | 'not_found' | 'not_dead_lettered';
 
-/** Asks a dead letter for a fresh round of attempts; only the tenant's own, only dead letters. */
+/**
+ * Asks a dead letter for a fresh round of attempts: only dead letters (its current state decides,
+ * not visibility's), and with `tenantId` only that tenant's.
+ */
 export async function replayDelivery(
   client: Client,
-  tenantId: string,
   deliveryId: string,
+  tenantId?: string,
 ): Promise<ReplayOutcome> {
-  const delivery = await getDelivery(client, tenantId, deliveryId);
+  const delivery = await getDelivery(client, deliveryId, tenantId);
   if (!delivery) return 'not_found';
   if (delivery.status !== 'dead_lettered') return 'not_dead_lettered';
   await client.workflow.getHandle(deliveryId).signal(replaySignal);
   return 'replayed';
+}
+
+export interface ReplayTally {
+  replayed: string[];
+  /** Not dead-lettered any more (replayed meanwhile, or expired). */
+  skipped: string[];
+  failed: Array<{ id: string; error: unknown }>;
+}
+
+/** Replays each of `deliveryIds`, `concurrency` at a time; `onEach` hears of every one as it ends. */
+export async function replayEach(
+  client: Client,
+  deliveryIds: readonly string[],
+  { concurrency, tenantId, onEach }: { concurrency: number; tenantId?: string; onEach?: () => void },
+): Promise<ReplayTally> {
+  const tally: ReplayTally = { replayed: [], skipped: [], failed: [] };
+  await mapConcurrently(deliveryIds, concurrency, async (id) => {
+    try {
+      const outcome = await replayDelivery(client, id, tenantId);
+      (outcome === 'replayed' ? tally.replayed : tally.skipped).push(id);
+    } catch (error) {
+      tally.failed.push({ id, error });
+    } finally {
+      onEach?.();
+    }
+  });
+  return tally;
 }
