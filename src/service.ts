@@ -1,3 +1,4 @@
+import { planSettingsOf } from './deliveries/delivery-plan';
 import type { Server } from 'node:http';
 import type { Client, ClientInterceptors } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
@@ -94,12 +95,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     );
     await registerSearchAttributes(connections.client, temporal.namespace);
     store = new TenantStore(connections.client, temporal.taskQueue);
-    const plan = {
-      signatureHeader: config.signatureHeader,
-      retryDelayScale: config.retryDelayScale,
-      maxPayloadBytes: config.maxPayloadBytes,
-      deadLetterRetentionMs: config.deadLetterRetentionMs,
-    };
+    const plan = planSettingsOf(config);
     const operatorKey = runsApi
       ? await loadOrCreateOperatorKey(config.operatorKey, config.dataDir)
       : undefined;

@@ -365,6 +365,65 @@ test('endpoints list shows the endpoints but never the secret', async () => {
   }
 });
 
+/** The CLI as an operator runs it beside this stack's service: same task queue, same settings. */
+const cliOfService = async (...args: string[]): Promise<CliResult> => {
+  const result = { code: -1, stdout: '', stderr: '' };
+  const io = {
+    stdout: { write: (text: string) => (result.stdout += text) },
+    stderr: { write: (text: string) => (result.stderr += text) },
+  };
+  const env = { ...process.env, TEMPORAL_TASK_QUEUE: stack.taskQueue };
+  result.code = await run(['node', 'signal-push', ...args, '--address', inject('temporalAddress')], io, env);
+  return result;
+};
+
+test('endpoints test sends a signed sample event and shows what the receiver answered', async () => {
+  const tenant = await createTenant(stack);
+  const receiver = await startReceiver(() => ({ status: 200, body: 'thanks' }));
+  receivers.push(receiver);
+  const endpoint = await createEndpoint(stack, tenant, {
+    url: receiver.url,
+    secret: 'whsec_cli_send_test_0123',
+  });
+  const result = await cliOfService('endpoints', 'test', endpoint.id, '--tenant', tenant.id, '--json');
+  expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
+  const answer = JSON.parse(result.stdout);
+  expect(answer).toMatchObject({
+    delivered: true,
+    http_status: 200,
+    response_body: 'thanks',
+    event_type: 'buying_signal',
+  });
+  // The same send-test the API makes: one request, signed, marked as a test in the log.
+  expect(receiver.requests).toHaveLength(1);
+  expect(receiver.requests[0]!.headers['x-pq-signature']).toMatch(/^[0-9a-f]{64}$/);
+  const logged = await stack.api.request('GET', `/v1/deliveries/${answer.delivery_id}`, { key: tenant.key });
+  expect(logged.body).toMatchObject({ kind: 'test', status: 'delivered' });
+});
+
+test('endpoints test exits 1 when the receiver refuses, and 2 for a type the endpoint does not take', async () => {
+  const tenant = await createTenant(stack);
+  const refusing = await startReceiver(() => ({ status: 500, body: 'no' }));
+  receivers.push(refusing);
+  const endpoint = await createEndpoint(stack, tenant, { url: refusing.url, event_types: ['buying_signal'] });
+  const refused = await cliOfService('endpoints', 'test', endpoint.id, '--tenant', tenant.id);
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toMatch(/^delivered\s+false$/m);
+  expect(refused.stdout).toMatch(/^http status\s+500$/m);
+  const wrongType = await cliOfService(
+    'endpoints',
+    'test',
+    endpoint.id,
+    '--tenant',
+    tenant.id,
+    '--event-type',
+    'lead.created',
+  );
+  expect(wrongType.code).toBe(2);
+  expect(wrongType.stderr).toMatch(oneErrorLine);
+  expect(wrongType.stderr).toContain("--event-type is not one of the endpoint's event types (buying_signal)");
+});
+
 test('endpoints list of an unknown tenant exits 4', async () => {
   const result = await cli('endpoints', 'list', '--tenant', 'ten_0000000000000000');
   expect(result).toMatchObject({ code: 4, stderr: 'signal-push: tenant not found\n' });
@@ -381,6 +440,7 @@ test('--help on every command exits 0 and documents the exit codes', async () =>
   const commands = [
     [],
     ['endpoints', 'list'],
+    ['endpoints', 'test'],
     ['deliveries', 'list'],
     ['deliveries', 'show'],
     ['dead-letters', 'list'],

@@ -1,3 +1,5 @@
+import { planSettingsOf } from '../deliveries/delivery-plan';
+import type { EndpointTestDeps } from '../services/endpoint-test';
 import type { Client } from '@temporalio/client';
 import path from 'node:path';
 import { AesGcmCodec } from '../codec/aes-gcm-codec';
@@ -77,6 +79,16 @@ export class CliContext {
 
   async endpointHealth(): Promise<EndpointHealthClient> {
     return new EndpointHealthClient(await this.client(), this.loadConfig().temporal.taskQueue);
+  }
+
+  /** What a send-test from here starts its delivery with: the service's own settings. */
+  async endpointTests(): Promise<EndpointTestDeps> {
+    const config = this.loadConfig();
+    return {
+      store: await this.tenantStore(),
+      starts: { client: await this.client(), eager: false },
+      settings: { taskQueue: config.temporal.taskQueue, ...planSettingsOf(config) },
+    };
   }
 
   /** `--json`: one JSON document; otherwise the human rendering. */

@@ -16,7 +16,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  ok
-  1  unexpected error (or some replays of a bulk replay failed)
+  1  unexpected error (or some replays of a bulk replay failed, or a send-test was refused)
   2  usage or validation error (bad option value, unknown command)
   3  conflict (the delivery is not dead-lettered)
   4  not found (tenant, endpoint or delivery)

@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
+import { EVENT_TYPES } from '../events';
+import type { EventType } from '../events';
 import { DELIVERY_ID, ENDPOINT_ID, ID_DESCRIPTIONS, SIGNAL_ID, TENANT_ID } from '../../workflows/ids';
 import { DELIVERY_STATUSES } from '../../workflows/delivery-contract';
 import type { DeliveryStatus } from '../../workflows/delivery-contract';
@@ -23,6 +25,12 @@ export const signalId = pattern(SIGNAL_ID, ID_DESCRIPTIONS.signal);
 export const deliveryId = pattern(DELIVERY_ID, ID_DESCRIPTIONS.delivery);
 export const address = pattern(/^[^\s/'"]+:\d{1,5}$/, 'host:port');
 export const namespace = pattern(/^[A-Za-z0-9._-]{1,255}$/, 'a Temporal namespace name');
+
+export function eventType(value: string): EventType {
+  const type = EVENT_TYPES.find((known) => known === value);
+  if (!type) throw new InvalidArgumentError(`must be one of ${EVENT_TYPES.join(', ')}`);
+  return type;
+}
 
 export function deliveryStatus(value: string): DeliveryStatus {
   const status = DELIVERY_STATUSES.find((known) => known === value);

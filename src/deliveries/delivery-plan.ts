@@ -1,3 +1,4 @@
+import type { Config } from '../config';
 import type { DeliveryPlan } from '../../workflows/delivery-contract';
 import type { EndpointRecord } from '../../workflows/records';
 import { retryScheduleSeconds } from './retry-schedule';
@@ -11,6 +12,14 @@ export interface PlanSettings {
   /** A rendered payload larger than this is never sent (PQ Intel: 256 KB). */
   maxPayloadBytes: number;
 }
+
+/** The service-wide delivery settings, as configured. */
+export const planSettingsOf = (config: Readonly<Config>): PlanSettings => ({
+  signatureHeader: config.signatureHeader,
+  retryDelayScale: config.retryDelayScale,
+  maxPayloadBytes: config.maxPayloadBytes,
+  deadLetterRetentionMs: config.deadLetterRetentionMs,
+});
 
 /** Turns an endpoint's settings into what one round of delivery attempts needs. */
 export function deliveryPlan(endpoint: EndpointRecord, settings: PlanSettings): DeliveryPlan {

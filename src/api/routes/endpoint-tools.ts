@@ -3,16 +3,16 @@ import { z } from 'zod';
 import { newSecret, secretProblem } from '../../../activities/signature-schemes';
 import type { EndpointRecord } from '../../../workflows/records';
 import { renderForEndpoint } from '../../deliveries/render-for-endpoint';
-import { sendTest } from '../../deliveries/send-test';
 import type { DeliverySettings, DeliveryStarts } from '../../deliveries/start-deliveries';
 import { formatProblems } from '../../endpoints/endpoint-settings';
 import type { EventType } from '../../events';
-import { EVENT_TYPES, eventTypeSpec, typesMatching } from '../../events';
+import { EVENT_TYPES, eventTypeSpec } from '../../events';
+import { EventTypeNotSubscribed, chooseEventType, sendEndpointTest } from '../../services/endpoint-test';
 import { payloadFormatSchema } from '../../render/payload-format';
 import { rotateSecretSchema } from '../../schemas/endpoint';
 import type { TenantStore } from '../../store/tenant-store';
 import { tenantOf } from '../auth';
-import { HttpError } from '../errors';
+import { HttpError, notFound } from '../errors';
 import { parse } from '../validate';
 
 export interface EndpointToolDeps {
@@ -37,16 +37,17 @@ const testSchema = z.strictObject({ event_type: z.enum(EVENT_TYPES).optional() }
 
 /** The event type to render: the one asked for, which the endpoint must take, or its first one. */
 function chooseType(endpoint: EndpointRecord, asked: EventType | undefined): EventType {
-  const subscribed = typesMatching(endpoint.event_types);
-  if (asked === undefined) return subscribed.find((type) => type !== 'operation.result') ?? subscribed[0]!;
-  if (subscribed.includes(asked)) return asked;
-  throw new HttpError(400, 'validation_failed', 'invalid request: event_type: not subscribed', [
-    {
-      field: 'event_type',
-      problem: `is not one of the endpoint's event types (${endpoint.event_types.join(', ')})`,
-    },
-  ]);
+  try {
+    return chooseEventType(endpoint, asked);
+  } catch (error) {
+    throw error instanceof EventTypeNotSubscribed ? notSubscribed(error) : error;
+  }
 }
+
+const notSubscribed = (error: EventTypeNotSubscribed): HttpError =>
+  new HttpError(400, 'validation_failed', 'invalid request: event_type: not subscribed', [
+    { field: 'event_type', problem: error.message },
+  ]);
 
 /** Secret rotation, payload preview and send-test: the endpoint tools of PQ Intel's settings page. */
 export function registerEndpointTools(router: Router, deps: EndpointToolDeps): void {
@@ -112,13 +113,14 @@ export function registerEndpointTools(router: Router, deps: EndpointToolDeps): v
     const tenant = tenantOf(res);
     const endpoint = await deps.owned(tenant.id, req.params.id);
     const body = parse(testSchema, req.body ?? {});
-    const result = await sendTest(
-      deps.deliveryStarts,
-      deps.delivery,
-      tenant,
-      endpoint,
+    const services = { store: deps.store, starts: deps.deliveryStarts, settings: deps.delivery };
+    const result = await sendEndpointTest(
+      services,
+      tenant.id,
+      endpoint.id,
       chooseType(endpoint, body.event_type),
     );
+    if (!result) throw notFound('endpoint');
     res.json(result);
   });
 }

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import type { EndpointRecord } from '../../../workflows/records';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../errors';
-import { table } from '../format';
+import { keyValues, table, truncate } from '../format';
+import { EVENT_TYPES } from '../../events';
+import type { EventType } from '../../events';
+import { EventTypeNotSubscribed, sendEndpointTest } from '../../services/endpoint-test';
 import * as valid from '../validate';
 import type { JsonOption } from './common';
 import { withJson } from './common';
@@ -52,6 +55,45 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
             { header: 'PAUSED', value: (e) => e.paused?.reason },
             { header: 'DEAD LETTER QUEUE', value: (e) => e.dead_letter_queue },
           ]),
+    );
+  });
+
+  withJson(
+    endpoints
+      .command('test')
+      .description('send the endpoint a sample event, signed as a real one, and show what it answered')
+      .argument('<endpointId>', 'endpoint id (ep_…)', valid.endpointId)
+      .requiredOption('--tenant <id>', 'the tenant that owns the endpoint (ten_…)', valid.tenantId)
+      .option(
+        '--event-type <type>',
+        `one of the endpoint's event types: ${EVENT_TYPES.join(', ')}`,
+        valid.eventType,
+      ),
+  ).action(async (endpointId: string, options: JsonOption & { tenant: string; eventType?: EventType }) => {
+    const result = await sendEndpointTest(
+      await ctx.endpointTests(),
+      options.tenant,
+      endpointId,
+      options.eventType,
+    ).catch((error: unknown) => {
+      if (error instanceof EventTypeNotSubscribed)
+        throw new CliError(`--event-type ${error.message}`, EXIT.usage);
+      throw error;
+    });
+    if (!result) throw new CliError('endpoint not found', EXIT.notFound);
+    // A receiver that refused the test is an answer, not an error of the command: exit 1 says so.
+    if (!result.delivered) ctx.exitCode = EXIT.unexpected;
+    ctx.print(options.json, result, () =>
+      keyValues([
+        ['delivery', result.delivery_id],
+        ['event type', result.event_type],
+        ['delivered', result.delivered],
+        ['http status', result.http_status],
+        ['latency ms', result.latency_ms],
+        ['error kind', result.error_kind],
+        ['rejected', result.rejected],
+        ['response', truncate(result.response_body, 200)],
+      ]),
     );
   });
 }
