@@ -2,13 +2,28 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-runtime.ts'],
     // Temporal workers use native threads; forked processes isolate them best.
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        // Pure functions, workflows on the time-skipping test server, activities against loopback
+        // receivers: no service, no dev server (`npm run test:unit`).
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          globalSetup: ['test/unit/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        // The whole service against a real Temporal dev server (`npm run test:e2e`).
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/global-setup.ts'] },
+      },
+    ],
   },
 });

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { Agent } from 'undici';
+import { inject } from 'vitest';
+import type { EndpointDirectory } from '../../activities';
+import { createActivities } from '../../activities';
+import { AesGcmCodec } from '../../src/codec/aes-gcm-codec';
+import { parseCodecKeys } from '../../src/codec/codec-keys';
+import { createDataConverter } from '../../src/codec/data-converter';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes';
+import { TEST_CODEC_KEYS } from './codec-keys';
+
+export interface TimeSkippingStack {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  taskQueue: string;
+  /** Runs `fn` with a worker of the real workflows and activities polling the task queue. */
+  withWorker<R>(fn: () => Promise<R>): Promise<R>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Temporal's time-skipping test server with the real workflow bundle and activities: timers of
+ * minutes or days fire as soon as nothing else is running. The activities' endpoint directory is
+ * the caller's (the tenant store needs a running service; this tier starts none).
+ */
+export async function startTimeSkipping(endpoints: EndpointDirectory): Promise<TimeSkippingStack> {
+  const dataConverter = createDataConverter(new AesGcmCodec(parseCodecKeys(TEST_CODEC_KEYS)));
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+    // The environment's own client skips time while a test waits for a result.
+    client: { dataConverter },
+  });
+  await registerSearchAttributes(env.client, env.namespace ?? 'default');
+  const taskQueue = `unit-${randomBytes(6).toString('hex')}`;
+  const dispatcher = new Agent();
+  const activities = createActivities({
+    dispatcher,
+    opsDispatcher: dispatcher,
+    userAgent: 'signal-push/test',
+    endpoints,
+    notifications: { smtp: undefined, opsWebhook: undefined },
+  });
+  return {
+    env,
+    client: env.client,
+    taskQueue,
+    async withWorker(fn) {
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        namespace: env.namespace,
+        taskQueue,
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        activities,
+        dataConverter,
+      });
+      return worker.runUntil(fn);
+    },
+    async stop() {
+      await dispatcher.close();
+      await env.teardown();
+    },
+  };
+}

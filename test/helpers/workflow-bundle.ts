@@ -1,0 +1,23 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { failureConverterPath } from '../../src/codec/data-converter';
+
+/**
+ * Bundles the workflows once for a test run, as the worker's own bundling does, into a temporary
+ * file; `remove` deletes it.
+ */
+export async function bundleWorkflows(): Promise<{ path: string; remove(): Promise<void> }> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.resolve(__dirname, '../../workflows/index.ts'),
+    // Workflow failures are converted inside the sandbox: the bundle must carry the converter that
+    // moves their messages into (encrypted) payloads.
+    failureConverterPath,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'signal-push-bundle-'));
+  const bundlePath = path.join(dir, 'workflows.js');
+  await fs.writeFile(bundlePath, code);
+  return { path: bundlePath, remove: () => fs.rm(dir, { recursive: true, force: true }) };
+}
