@@ -7,6 +7,8 @@ import { createEndpoint, createTenant, sendSignal, settledDelivery } from '../he
 import type { Receiver } from '../helpers/receiver';
 import { startReceiver } from '../helpers/receiver';
 import type { Stack } from '../helpers/stack';
+import { replaySignal } from '../../workflows/delivery-contract';
+import { signalsReceived } from '../helpers/history';
 import { eventually, startStack } from '../helpers/stack';
 
 let stack: Stack;
@@ -293,7 +295,8 @@ test('replay --dry-run lists what would be replayed and replays nothing', async 
   expect(result.code).toBe(0);
   for (const id of ids) expect(result.stdout).toContain(id);
   expect(result.stdout).toMatch(/would replay 2\n$/);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // A replay signal would be in each history by the time the command returned: there is none.
+  for (const id of ids) expect(await signalsReceived(stack.service.client, id, replaySignal.name)).toBe(0);
   expect(receiver.requests).toHaveLength(4);
   for (const id of ids) expect(await statusOf(tenant, id)).toBe('dead_lettered');
 });

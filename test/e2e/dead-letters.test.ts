@@ -3,6 +3,8 @@ import { createEndpoint, createTenant, sendSignal } from '../helpers/fixtures';
 import type { TestTenant } from '../helpers/fixtures';
 import { startReceiver, startSwitchableReceiver } from '../helpers/receiver';
 import type { Stack } from '../helpers/stack';
+import { replaySignal } from '../../workflows/delivery-contract';
+import { signalsReceived } from '../helpers/history';
 import { eventually, startStack } from '../helpers/stack';
 
 // Two stacks: dead letters that wait long enough to be replayed, and ones that expire in 2 s.
@@ -116,7 +118,7 @@ test('replaying an endpoint replays each of its dead letters, and only those sin
     const tenant = await createTenant(stack);
     const endpoint = await dlqEndpoint(stack, tenant, receiver.url);
     const older = await deadLetter(stack, tenant, endpoint.id);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Taken once the older one is a dead letter; the newer ones are dead-lettered after it.
     const since = new Date().toISOString();
     const newer = await Promise.all([
       deadLetter(stack, tenant, endpoint.id),
@@ -165,7 +167,8 @@ test("another tenant's dead letter cannot be listed or replayed", async () => {
     expect(replay.status).toBe(404);
     const listed = await stack.api.request('GET', '/v1/dead-letters', { key: other.key });
     expect(listed.body.dead_letters).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // A replay signal would be in the history by the time the 404 came back: there is none.
+    expect(await signalsReceived(stack.service.client, delivery.id, replaySignal.name)).toBe(0);
     const still = await stack.api.request('GET', `/v1/deliveries/${delivery.id}`, { key: owner.key });
     expect(still.body).toMatchObject({ status: 'dead_lettered', replays: 0 });
   } finally {
@@ -198,7 +201,13 @@ test('with the dead-letter queue off, an exhausted delivery ends as failed and i
     const { deliveries } = await sendSignal(stack, tenant);
     const failed = await deliveryIn(stack, tenant, deliveries[0]!.delivery_id, 'failed');
     expect(failed.completed_at).not.toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Once visibility lists it as failed, a dead-letter listing reads the same state.
+    await eventually(async () => {
+      const all = await stack.api.request('GET', `/v1/deliveries?endpoint_id=${endpoint.id}&status=failed`, {
+        key: tenant.key,
+      });
+      return all.body.deliveries.length === 1;
+    });
     const listed = await stack.api.request('GET', `/v1/dead-letters?endpoint_id=${endpoint.id}`, {
       key: tenant.key,
     });

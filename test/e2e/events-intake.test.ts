@@ -268,10 +268,15 @@ test('a repeated event id is delivered once, the repeat answered with duplicate:
     ]);
     expect(second.deliveries).toEqual([{ ...first.deliveries[0], duplicate: true }]);
 
-    await settledDelivery(stack, tenant, first.deliveries[0]!.delivery_id);
+    const deliveryId = first.deliveries[0]!.delivery_id;
+    await settledDelivery(stack, tenant, deliveryId);
+    const handle = stack.service.client.workflow.getHandle(deliveryId);
+    const ended = await handle.describe();
     const third = await sendEvent(tenant, 'prospect.added', sample('prospect.added'), id);
     expect(third.deliveries[0]!.duplicate).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // No new run was started for it, and the one run has ended after its single attempt.
+    expect((await handle.describe()).runId).toBe(ended.runId);
+    expect(ended.status.name).toBe('COMPLETED');
     expect(target.requests).toHaveLength(1);
   } finally {
     await target.close();

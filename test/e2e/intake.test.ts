@@ -41,10 +41,16 @@ test('the same signal_id sent twice is delivered once to each endpoint', async (
     const second = await sendSignal(stack, tenant, { signal_id: 'sig_dedupe_1' });
     expect(second.deliveries[0]).toEqual({ ...first.deliveries[0], duplicate: true });
     expect(first.deliveries[0]!.duplicate).toBe(false);
-    await settledDelivery(stack, tenant, first.deliveries[0]!.delivery_id);
+    const deliveryId = first.deliveries[0]!.delivery_id;
+    await settledDelivery(stack, tenant, deliveryId);
+    const handle = stack.service.client.workflow.getHandle(deliveryId);
+    const ended = await handle.describe();
     const third = await sendSignal(stack, tenant, { signal_id: 'sig_dedupe_1' });
     expect(third.deliveries[0]!.duplicate).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // No new run was started for it (one would be there by the time intake answered), and the one
+    // run has ended: its single attempt is all the receiver will get.
+    expect((await handle.describe()).runId).toBe(ended.runId);
+    expect(ended.status.name).toBe('COMPLETED');
     expect(target.requests).toHaveLength(1);
   } finally {
     await target.close();

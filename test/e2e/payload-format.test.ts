@@ -24,6 +24,29 @@ const bodyOf = (target: Receiver, index = 0): Record<string, unknown> =>
 
 const createRaw = (s: Stack, tenant: TestTenant, body: Record<string, unknown>) =>
   s.api.request('POST', '/v1/endpoints', { key: tenant.key, body });
+/**
+ * Proves previews started no delivery: a real signal sent now (the sentinel) is delivered and
+ * listed; a delivery a preview had started would have been started before it, so by then the
+ * tenant's log holds the sentinel and `earlier` only, and the receiver got the sentinel alone.
+ */
+async function expectOnlyDeliveries(
+  s: Stack,
+  tenant: TestTenant,
+  target: Receiver,
+  earlier: string[],
+  sendSentinel = async () => (await sendSignal(s, tenant)).deliveries[0]!.delivery_id,
+) {
+  const sentinel = await sendSentinel();
+  await settledDelivery(s, tenant, sentinel);
+  const listed = await eventually(async () => {
+    const log = await s.api.request('GET', '/v1/deliveries', { key: tenant.key });
+    const ids: string[] = log.body.deliveries.map((d: { id: string }) => d.id);
+    return ids.includes(sentinel) && ids;
+  });
+  expect(listed.sort()).toEqual([sentinel, ...earlier].sort());
+  expect(target.requests.map((r) => r.headers['x-signal-push-delivery-id'])).toEqual([sentinel]);
+}
+
 const preview = (s: Stack, tenant: TestTenant, id: string, body: Record<string, unknown> = {}) =>
   s.api.request('POST', `/v1/endpoints/${id}/preview`, { key: tenant.key, body });
 
@@ -167,8 +190,7 @@ describe('preview', () => {
     // The trial format was not saved.
     const shown = await stack.api.request('GET', `/v1/endpoints/${id}`, { key: tenant.key });
     expect(shown.body.payload_format).toMatchObject({ include: ['prospect.name'], flatten: false });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(target.requests).toHaveLength(0);
+    await expectOnlyDeliveries(stack, tenant, target, []);
   });
 
   test('of an event type the endpoint does not take gets 400 naming event_type', async () => {
@@ -267,8 +289,12 @@ describe('payload size limit', () => {
     expect(tooLarge.body.size_bytes).toBeGreaterThan(2048);
     const fits = await preview(small, tenant, id);
     expect(fits.body).toMatchObject({ max_bytes: 2048, sendable: true });
-
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(target.requests).toHaveLength(0);
+    await expectOnlyDeliveries(small, tenant, target, [started.delivery_id], async () => {
+      const sent = await small.api.request('POST', '/v1/events', {
+        key: small.operatorKey,
+        body: { tenant_id: tenant.id, type: 'save_lead', data: sample('save_lead') },
+      });
+      return sent.body.deliveries[0].delivery_id;
+    });
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createEndpoint, createTenant, sendSignal, settledDelivery } from '../helpers/fixtures';
 import { startReceiver } from '../helpers/receiver';
 import type { Stack } from '../helpers/stack';
+import { timerFired } from '../helpers/history';
 import { eventually, startStack } from '../helpers/stack';
 import { startWorkerChild } from '../helpers/worker-child';
 
@@ -27,7 +28,8 @@ test('a worker killed between attempts loses nothing: a new worker resumes at th
       return res.body.attempt_count === 1;
     });
     await worker.kill();
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // the retry timer fires with no worker up
+    // The retry timer fires with no worker up.
+    await eventually(() => timerFired(stack.service.client, deliveries[0]!.delivery_id));
     expect(target.requests).toHaveLength(1);
 
     worker = await startWorkerChild(stack.taskQueue);
