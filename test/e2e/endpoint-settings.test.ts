@@ -109,13 +109,14 @@ describe('presets', () => {
       pause_threshold: null,
     });
 
-    expect((await deliverSample(tenant, 'prospect.added')).status).toBe('delivered');
+    const delivered = await deliverSample(tenant, 'prospect.added');
+    expect(delivered.status).toBe('delivered');
     const [request] = target.requests;
     const signatureHeaders = Object.keys(request!.headers).filter(
       (name) => name.includes('signature') || name.startsWith('webhook-'),
     );
     expect(signatureHeaders).toEqual([]);
-    expect(request!.headers['x-signal-push-delivery-id']).toBeDefined();
+    expect(request!.headers['x-signal-push-delivery-id']).toBe(delivered.id);
   });
 
   test("explicit fields override the preset's", async () => {

@@ -34,7 +34,9 @@ test("answers with the receiver's status, latency and body excerpt", async () =>
   const target = await receiver(() => ({ status: 201, body: 'got it' }));
   const { tenant, endpoint } = await endpointFor(target);
 
+  const asked = Date.now();
   const res = await sendTest(tenant, endpoint.id);
+  const elapsed = Date.now() - asked;
 
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({
@@ -45,7 +47,10 @@ test("answers with the receiver's status, latency and body excerpt", async () =>
     response_body: 'got it',
     rejected: null,
   });
+  // Whole milliseconds of the POST alone, so within the send-test call's own duration.
+  expect(Number.isInteger(res.body.latency_ms)).toBe(true);
   expect(res.body.latency_ms).toBeGreaterThanOrEqual(0);
+  expect(res.body.latency_ms).toBeLessThanOrEqual(elapsed);
   expect(res.body.delivery_id).toMatch(new RegExp(`^dlv_${endpoint.id}_test_[0-9a-f]+$`));
   expect(target.requests).toHaveLength(1);
 });
