@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { retryScheduleSeconds } from '../../src/deliveries/retry-schedule';
 import type { EndpointDirectory } from '../../activities';
 import type { DeliveryInput, DeliveryPlan, DeliveryState } from '../../workflows/delivery-contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
@@ -71,6 +73,29 @@ async function timersOf(workflowId: string): Promise<number[]> {
     .filter((event) => event.timerStartedEventAttributes)
     .map((event) => Number(event.timerStartedEventAttributes!.startToFireTimeout!.seconds));
 }
+
+test("PQ Intel's default: a failing endpoint is retried after exactly 1 s, 5 s and 30 s, then fails", async () => {
+  const before = receiver.requests.length;
+  answer = () => 503;
+  const delivery = input({ retryDelaysMs: retryScheduleSeconds(null).map((s) => s * 1000) });
+  const failure = await stack
+    .withWorker(() =>
+      stack.client.workflow.execute(deliveryWorkflow, {
+        workflowId: delivery.deliveryId,
+        taskQueue: stack.taskQueue,
+        args: [delivery],
+      }),
+    )
+    .then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  expect(failure).toBeInstanceOf(WorkflowFailedError);
+  expect(receiver.requests.length - before).toBe(4);
+  expect(await timersOf(delivery.deliveryId)).toEqual([1, 5, 30]);
+  const described = await stack.client.workflow.getHandle(delivery.deliveryId).describe();
+  expect(described.status.name).toBe('FAILED');
+});
 
 test("QuintaGo's schedule runs on real timers: retries after 5 s, 25 s, 2 m, 10 m and 30 m, then delivered", async () => {
   const before = receiver.requests.length;
