@@ -4,9 +4,9 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import pLimit from 'p-limit';
 import { startService } from '../src/service';
 import { benchConfig } from './bench-config';
-import { mapConcurrently } from '../src/util/map-concurrently';
 import { HARD_MAX_ENDPOINTS } from '../workflows/tenant-contract';
 import { apiClient } from '../test/helpers/api-client';
 import { sampleSignal } from '../test/helpers/fixtures';
@@ -57,14 +57,15 @@ async function main(): Promise<void> {
     const cpu0 = { self: process.cpuUsage(), server: serverPid ? cpuSeconds(serverPid) : 0 };
     const create: number[] = [];
     const started = Date.now();
-    const ids = await mapConcurrently(
-      Array.from({ length: E }, (_, i) => i),
-      CONCURRENCY,
-      async (i) => {
-        const body = maxSizeEndpoint(i, receiver.url, i % 200 === 0);
-        const res = await timed(create, () => api.request('POST', '/v1/endpoints', { key, body }), 201);
-        return (res.body as { id: string }).id;
-      },
+    const limit = pLimit(CONCURRENCY);
+    const ids = await Promise.all(
+      Array.from({ length: E }, (_, i) =>
+        limit(async () => {
+          const body = maxSizeEndpoint(i, receiver.url, i % 200 === 0);
+          const res = await timed(create, () => api.request('POST', '/v1/endpoints', { key, body }), 201);
+          return (res.body as { id: string }).id;
+        }),
+      ),
     );
     const createSeconds = (Date.now() - started) / 1000;
     const cpu1 = {

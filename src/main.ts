@@ -1,12 +1,14 @@
-import { Runtime } from '@temporalio/worker';
 import { loadConfig } from './config';
+import { createServiceLog, serviceLog, useServiceLog } from './log/service-log';
 import { startService } from './service';
-import { ServiceLogger } from './temporal/service-logger';
+import { installRuntimeLog } from './temporal/runtime-log';
 
 /** `npm start`: the whole service, on the embedded dev server unless TEMPORAL_ADDRESS is set. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  Runtime.install({ logger: new ServiceLogger(config.logLevel) });
+  const log = createServiceLog(config.logLevel);
+  useServiceLog(log);
+  installRuntimeLog(log, config.logLevel);
   const service = await startService(config);
   const lines = [
     `signal-push is running (${config.role})`,
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
       ? `  Payload keys:    ${service.codecKeys.file}${service.codecKeys.created ? ' (new)' : ''}`
       : '  Payload keys:    from SIGNAL_PUSH_CODEC_KEYS',
   ];
+  // The banner is for the operator at a terminal, on stdout; the log (stderr) is for machines.
   console.log(lines.filter(Boolean).join('\n'));
 
   let stopping = false;
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
     service.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error('shutdown failed', error);
+        log.error({ error }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -40,6 +43,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`signal-push failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  // The message only: it says what to fix (a setting, an unreachable server); a stack would bury it.
+  serviceLog().error(
+    `signal-push failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -1,9 +1,9 @@
-import { Runtime } from '@temporalio/worker';
-import { ServiceLogger } from '../src/temporal/service-logger';
+import { serviceLog } from '../src/log/service-log';
+import { installRuntimeLog } from '../src/temporal/runtime-log';
 
 // Workers log every state change at INFO; tests want warnings and errors only.
 try {
-  Runtime.install({ logger: new ServiceLogger('WARN') });
+  installRuntimeLog(serviceLog(), 'WARN');
 } catch {
   // already installed in this process by an earlier file
 }

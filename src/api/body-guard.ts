@@ -27,7 +27,8 @@ const problem = (path: string[], text: string): FieldProblem => ({
  * the stack here or later, when it is serialized into a workflow's input), and throws a 400 for:
  * nesting deeper than `MAX_BODY_DEPTH`; more than `MAX_BODY_VALUES` keys and elements; strings or
  * keys that are not well-formed Unicode or hold NUL; and the keys `__proto__` and
- * `constructor.prototype`, which some object-merging code turns into prototype pollution.
+ * `constructor.prototype`, which some object-merging code turns into prototype pollution (named by
+ * path, which `secure-json-parse` cannot do: see the README's "Dependencies, and why").
  */
 export function guardBody(body: unknown): void {
   if (body === null || typeof body !== 'object') return;

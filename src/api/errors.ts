@@ -2,6 +2,7 @@ import { isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 import type { FieldProblem } from '../schemas/field-problem';
+import { serviceLog } from '../log/service-log';
 import { TenantUnavailable } from '../store/tenant-calls';
 
 /** gRPC CANCELLED, DEADLINE_EXCEEDED and UNAVAILABLE. */
@@ -81,7 +82,7 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _ne
     });
     return;
   }
-  console.error('unhandled API error', error);
+  serviceLog().error({ error }, 'unhandled API error');
   res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
 };
 

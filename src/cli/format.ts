@@ -1,4 +1,5 @@
 /** Human output: aligned tables and key/value blocks; machine output: one JSON document. */
+import Table from 'cli-table3';
 
 export type Cell = string | number | boolean | null | undefined;
 
@@ -19,23 +20,62 @@ export interface Column<T> {
   right?: boolean;
 }
 
-/** Columns padded to their widest cell, two spaces apart; no trailing spaces. */
-export function table<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>): string {
-  const cells = [columns.map((c) => c.header), ...rows.map((row) => columns.map((c) => clean(c.value(row))))];
-  const widths = columns.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)));
-  const lines = cells.map((line) =>
-    line
-      .map((cell, i) => (columns[i]!.right ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd(),
-  );
+/** No borders: columns two spaces apart, so output stays easy to read and to `grep`/`awk`. */
+const BORDERLESS: Table.TableConstructorOptions = {
+  chars: {
+    top: '',
+    'top-mid': '',
+    'top-left': '',
+    'top-right': '',
+    bottom: '',
+    'bottom-mid': '',
+    'bottom-left': '',
+    'bottom-right': '',
+    left: '',
+    'left-mid': '',
+    mid: '',
+    'mid-mid': '',
+    right: '',
+    'right-mid': '',
+    middle: '  ',
+  },
+  style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [], compact: true },
+};
+
+/**
+ * Lines laid out by cli-table3 (which measures wide and combining characters by display width).
+ * Every cell has been through `clean` first, so nothing a server sent reaches the terminal raw.
+ */
+function render(head: string[] | undefined, rows: string[][], right: readonly boolean[]): string {
+  const layout = new Table({
+    ...BORDERLESS,
+    ...(head ? { head } : {}),
+    colAligns: right.map((r) => (r ? 'right' : 'left')),
+  });
+  layout.push(...rows);
+  const lines = layout
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd());
   return `${lines.join('\n')}\n`;
+}
+
+/** Columns padded to their widest cell, two spaces apart, header first; no trailing spaces. */
+export function table<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>): string {
+  return render(
+    columns.map((c) => c.header),
+    rows.map((row) => columns.map((c) => clean(c.value(row)))),
+    columns.map((c) => c.right === true),
+  );
 }
 
 /** A record shown as `key  value` lines, keys aligned. */
 export function keyValues(entries: ReadonlyArray<[string, Cell]>): string {
-  const width = Math.max(...entries.map(([key]) => key.length));
-  return `${entries.map(([key, value]) => `${key.padEnd(width)}  ${clean(value)}`).join('\n')}\n`;
+  return render(
+    undefined,
+    entries.map(([key, value]) => [key, clean(value)]),
+    [false, false],
+  );
 }
 
 export function json(value: unknown): string {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import express from 'express';
 import type { CodecSessions } from './codec-session';
-import { CODEC_SESSION_COOKIE, cookieValue } from './codec-session';
+import { CODEC_SESSION_COOKIE, sessionToken } from './codec-session';
 
 export interface CodecLoginOptions {
   sessions: CodecSessions;
@@ -21,7 +21,7 @@ export function requireOperatorOrSession(
   requireOperator: RequestHandler,
 ): RequestHandler {
   return (req, res, next) => {
-    if (sessions.verify(cookieValue(req.headers.cookie, CODEC_SESSION_COOKIE))) {
+    if (sessions.verify(sessionToken(req.headers.cookie))) {
       next();
       return;
     }
@@ -122,7 +122,7 @@ export function codecLoginRoutes(options: CodecLoginOptions): express.Router {
   };
 
   router.get('/login', (req, res) => {
-    const expiry = sessions.expiryOf(cookieValue(req.headers.cookie, CODEC_SESSION_COOKIE));
+    const expiry = sessions.expiryOf(sessionToken(req.headers.cookie));
     if (expiry === undefined) sendPage(res, 200, 'Codec sign-in', signInForm(req));
     else sendPage(res, 200, 'Signed in', signedIn(req, corsOrigins, expiry));
   });

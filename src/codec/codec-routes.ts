@@ -1,4 +1,5 @@
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import cors from 'cors';
 import type { RequestHandler } from 'express';
 import express from 'express';
 import { z } from 'zod';
@@ -63,28 +64,30 @@ const toJson = ({ metadata, data }: Payload): JsonPayload => ({
  * the answer names the exact origin, never `*`. Preflights carry no credentials, so they are
  * answered before the key check.
  */
-function codecCors(origins: readonly string[]): RequestHandler {
+function codecCors(origins: readonly string[]): RequestHandler[] {
   const allowed = new Set(origins);
-  return (req, res, next) => {
+  const forWebUi: cors.CorsOptions = {
+    origin: true, // reflected: only ever an origin on the list, see below
+    credentials: true,
+    methods: ['POST', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Namespace'],
+    maxAge: 600,
+  };
+  // Another origin gets no CORS headers at all (not even the credentials one).
+  const policy = cors((req, callback) => {
     const origin = req.headers.origin;
-    const ok = origin !== undefined && allowed.has(origin);
+    callback(null, origin !== undefined && allowed.has(origin) ? forWebUi : { origin: false });
+  });
+  // cors answers an allowed preflight itself; one that gets here came from another origin.
+  const refuseOtherPreflights: RequestHandler = (req, res, next) => {
     res.vary('Origin');
-    if (ok) res.set({ 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true' });
-    if (req.method !== 'OPTIONS') {
-      next();
-      return;
-    }
-    if (!ok) {
+    if (req.method === 'OPTIONS') {
       res.status(403).end();
       return;
     }
-    res.set({
-      'Access-Control-Allow-Methods': 'POST, OPTIONS',
-      'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Namespace',
-      'Access-Control-Max-Age': '600',
-    });
-    res.status(204).end();
+    next();
   };
+  return [policy, refuseOtherPreflights];
 }
 
 /**
@@ -102,7 +105,7 @@ export function codecRoutes(options: CodecRouteOptions): express.Router {
       corsOrigins: options.corsOrigins,
     }),
   );
-  router.use(codecCors(options.corsOrigins));
+  router.use(...codecCors(options.corsOrigins));
   router.use(requireOperatorOrSession(sessions, options.requireOperator));
   router.use((req, _res, next) => {
     // The Web UI names the namespace it shows; this codec holds the keys of one namespace only.

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { parse } from 'cookie';
 
 /** The cookie that lets a browser (the Temporal Web UI) call the codec without the operator key. */
 export const CODEC_SESSION_COOKIE = 'signal_push_codec';
@@ -60,11 +61,10 @@ export class CodecSessions {
   }
 }
 
-/** The value of one cookie in a `Cookie` header (no cookie parser: this is the only cookie read). */
-export function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+/**
+ * The session token a `Cookie` header carries, as sent: not percent-decoded, so a token has one
+ * spelling on the wire as well.
+ */
+export function sessionToken(cookieHeader: string | undefined): string | undefined {
+  return parse(cookieHeader ?? '', { decode: (value) => value })[CODEC_SESSION_COOKIE];
 }

@@ -1,6 +1,7 @@
 import { FORBIDDEN_ADDRESS } from '../../activities/classify-outcome';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { serviceLog } from '../log/service-log';
 
 /**
  * Where deliveries may go. Endpoint URLs come from tenants, so without this a tenant could make the
@@ -238,7 +239,10 @@ const warned = new Set<string>();
  * One loud line when the operator relaxed the rules, once per process (a process running both the
  * API and the worker says it once).
  */
-export function warnIfRelaxed(policy: AddressPolicy, log: (line: string) => void = console.warn): void {
+export function warnIfRelaxed(
+  policy: AddressPolicy,
+  log: (line: string) => void = (line) => serviceLog().warn(line),
+): void {
   const relaxation = policy.relaxation;
   if (!relaxation || warned.has(relaxation)) return;
   warned.add(relaxation);

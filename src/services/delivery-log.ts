@@ -1,10 +1,10 @@
 import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import pLimit from 'p-limit';
 import { DELIVERY_FAILED, deliveryStateQuery, replaySignal } from '../../workflows/delivery-contract';
 import { searchAttributes } from '../../workflows/search-attribute-keys';
 import type { AttemptRecord, DeliveryState } from '../../workflows/delivery-contract';
-import { mapConcurrently } from '../util/map-concurrently';
 import type { DeliveryFilter } from '../temporal/visibility-query';
 import { DELIVERY_WORKFLOW_TYPE, deliveryQuery } from '../temporal/visibility-query';
 
@@ -166,15 +166,20 @@ export async function replayEach(
   { concurrency, tenantId, onEach }: { concurrency: number; tenantId?: string; onEach?: () => void },
 ): Promise<ReplayTally> {
   const tally: ReplayTally = { replayed: [], skipped: [], failed: [] };
-  await mapConcurrently(deliveryIds, concurrency, async (id) => {
-    try {
-      const outcome = await replayDelivery(client, id, tenantId);
-      (outcome === 'replayed' ? tally.replayed : tally.skipped).push(id);
-    } catch (error) {
-      tally.failed.push({ id, error });
-    } finally {
-      onEach?.();
-    }
-  });
+  const limit = pLimit(concurrency);
+  await Promise.all(
+    deliveryIds.map((id) =>
+      limit(async () => {
+        try {
+          const outcome = await replayDelivery(client, id, tenantId);
+          (outcome === 'replayed' ? tally.replayed : tally.skipped).push(id);
+        } catch (error) {
+          tally.failed.push({ id, error });
+        } finally {
+          onEach?.();
+        }
+      }),
+    ),
+  );
   return tally;
 }

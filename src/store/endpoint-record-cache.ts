@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import pLimit from 'p-limit';
 import type { EndpointRecord } from '../../workflows/records';
 import type { endpointConfigWorkflow } from '../../workflows/endpoint-config';
 import { endpointRecordQuery } from '../../workflows/endpoint-config-contract';
 import { endpointConfigWorkflowId } from '../../workflows/ids';
 import { adoptLegacyEndpointsUpdate, legacyEndpointsQuery } from '../../workflows/tenant-contract';
 import type { IndexedEndpoint } from '../../workflows/tenant-contract';
-import { mapConcurrently } from '../util/map-concurrently';
 import { startEndpointConfig } from './start-endpoint-config';
 import type { TenantCalls } from './tenant-calls';
 
@@ -38,14 +38,19 @@ export class EndpointRecordCache {
     }
     const records = this.recordsOf(tenantId);
     const stale = index.filter((entry) => records.get(entry.id)?.revision !== entry.revision);
-    await mapConcurrently(stale, READ_CONCURRENCY, async (entry) => {
-      try {
-        const { record, revision } = await this.handle(entry.id).query(endpointRecordQuery);
-        if (record.tenant_id === tenantId) this.remember(record, revision);
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-      }
-    });
+    const limit = pLimit(READ_CONCURRENCY);
+    await Promise.all(
+      stale.map((entry) =>
+        limit(async () => {
+          try {
+            const { record, revision } = await this.handle(entry.id).query(endpointRecordQuery);
+            if (record.tenant_id === tenantId) this.remember(record, revision);
+          } catch (error) {
+            if (!(error instanceof WorkflowNotFoundError)) throw error;
+          }
+        }),
+      ),
+    );
     const listed = new Set(index.map((entry) => entry.id));
     for (const id of records.keys()) if (!listed.has(id)) records.delete(id);
     return index.flatMap((entry) => {
@@ -77,8 +82,11 @@ export class EndpointRecordCache {
    */
   async adoptLegacy(tenantId: string, taskQueue: string): Promise<void> {
     const legacy = await this.calls.query(tenantId, legacyEndpointsQuery);
-    await mapConcurrently(legacy, READ_CONCURRENCY, (record) =>
-      startEndpointConfig(this.client, taskQueue, record, { reuse: true }),
+    const limit = pLimit(READ_CONCURRENCY);
+    await Promise.all(
+      legacy.map((record) =>
+        limit(() => startEndpointConfig(this.client, taskQueue, record, { reuse: true })),
+      ),
     );
     await this.calls.update(tenantId, adoptLegacyEndpointsUpdate, { ids: legacy.map((record) => record.id) });
   }

@@ -1,6 +1,7 @@
 import { endpointConfigQuery } from '../temporal/visibility-query';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import pLimit from 'p-limit';
 import type { EndpointHealthSummary, TenantRecord } from '../../workflows/records';
 import { endpointHealthQuery } from '../../workflows/endpoint-health-contract';
 import { endpointConfigWorkflowId, endpointHealthWorkflowId } from '../../workflows/ids';
@@ -8,7 +9,6 @@ import { tenantQuery } from '../../workflows/tenant-contract';
 import { endpointRecordQuery } from '../../workflows/endpoint-config-contract';
 import type { EndpointIndexEntry, TenantState } from '../../workflows/tenant-contract';
 import type { tenantWorkflow } from '../../workflows/tenant';
-import { mapConcurrently } from '../util/map-concurrently';
 
 const QUERY_TIMEOUT_MS = 3_000;
 
@@ -86,12 +86,22 @@ async function indexFromConfigWorkflows(
   for await (const info of client.workflow.list({ query: endpointConfigQuery(tenantId) })) {
     workflowIds.push(info.workflowId);
   }
-  const entries = await mapConcurrently(workflowIds, 16, async (workflowId) => {
-    const { record, revision } = await client.workflow.getHandle(workflowId).query(endpointRecordQuery);
-    if (record.tenant_id !== tenantId || workflowId !== endpointConfigWorkflowId(record.id)) return undefined;
-    const health = await healthOf(client, record.id);
-    return { id: record.id, createdAt: record.created_at, entry: { label: record.label, revision, health } };
-  });
+  const limit = pLimit(16);
+  const entries = await Promise.all(
+    workflowIds.map((workflowId) =>
+      limit(async () => {
+        const { record, revision } = await client.workflow.getHandle(workflowId).query(endpointRecordQuery);
+        if (record.tenant_id !== tenantId || workflowId !== endpointConfigWorkflowId(record.id))
+          return undefined;
+        const health = await healthOf(client, record.id);
+        return {
+          id: record.id,
+          createdAt: record.created_at,
+          entry: { label: record.label, revision, health },
+        };
+      }),
+    ),
+  );
   // In the order they were created, as the index had them.
   const found = entries.filter((found) => found !== undefined);
   found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { mapConcurrently } from '../../src/util/map-concurrently';
+import pLimit from 'p-limit';
 import { HARD_MAX_ENDPOINTS } from '../../workflows/tenant-contract';
 import type { TestTenant } from '../helpers/fixtures';
 import { createTenant, sendSignal } from '../helpers/fixtures';
@@ -23,15 +23,16 @@ beforeAll(async () => {
     max_endpoints: HARD_MAX_ENDPOINTS,
     rate_limit_per_minute: null,
   });
-  const created = await mapConcurrently(
-    Array.from({ length: HARD_MAX_ENDPOINTS }, (_, i) => i),
-    8,
-    async (i) => {
-      const body = maxSizeEndpoint(i, receiver.url, MATCHING.includes(i));
-      const res = await stack.api.request('POST', '/v1/endpoints', { key: tenant.key, body });
-      if (res.status !== 201) throw new Error(`endpoint ${i}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.id as string;
-    },
+  const limit = pLimit(8);
+  const created = await Promise.all(
+    Array.from({ length: HARD_MAX_ENDPOINTS }, (_, i) =>
+      limit(async () => {
+        const body = maxSizeEndpoint(i, receiver.url, MATCHING.includes(i));
+        const res = await stack.api.request('POST', '/v1/endpoints', { key: tenant.key, body });
+        if (res.status !== 201) throw new Error(`endpoint ${i}: ${res.status} ${JSON.stringify(res.body)}`);
+        return res.body.id as string;
+      }),
+    ),
   );
   ids.push(...created);
 }, 600_000);

@@ -25,14 +25,32 @@ test('a delivery that ends failed is one warning line naming it and why, without
     expect(delivery.status).toBe('failed');
 
     await worker.terminate();
-    const lines = worker.stderr().split('\n');
-    const failed = lines.filter((line) => line.includes(`Delivery ${deliveryId} failed`));
+    // The log is JSON lines on stderr: every line a record, so a tool can read all of it.
+    const lines = worker
+      .stderr()
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    const records = lines.map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`not a JSON log line: ${line}`);
+      }
+    });
+    const failed = records.filter((record) => String(record.msg).includes(`Delivery ${deliveryId} failed`));
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatch(
-      /\[WARN\] Delivery \S+ failed: delivery failed after 1 attempts \(last: non_2xx 500\)$/,
-    );
-    expect(worker.stderr()).not.toContain('Workflow failed');
-    expect(worker.stderr()).not.toMatch(/\n\s+at /); // no stack frames
+    expect(failed[0]).toEqual({
+      level: 'warn',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      pid: expect.any(Number),
+      hostname: expect.any(String),
+      deliveryId,
+      reason: 'delivery failed after 1 attempts (last: non_2xx 500)',
+      msg: `Delivery ${deliveryId} failed: delivery failed after 1 attempts (last: non_2xx 500)`,
+    });
+    expect(records.filter((record) => record.msg === 'Workflow failed')).toEqual([]);
+    // No stack frames anywhere, raw or escaped inside a JSON string.
+    expect(worker.stderr()).not.toMatch(/(\n|\\n)\s+at /);
   } finally {
     await worker.kill();
     await target.close();

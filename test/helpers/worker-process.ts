@@ -1,12 +1,14 @@
 // A worker in a process of its own, so a test can kill it like a crashed machine (SIGKILL) or stop
 // it the way an orchestrator does (SIGTERM).
-import { Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
+import { createServiceLog, useServiceLog } from '../../src/log/service-log';
 import { startService } from '../../src/service';
-import { ServiceLogger } from '../../src/temporal/service-logger';
+import { installRuntimeLog } from '../../src/temporal/runtime-log';
 
 const config = loadConfig({ ...process.env, SIGNAL_PUSH_ROLE: 'worker' });
-Runtime.install({ logger: new ServiceLogger(config.logLevel) });
+const log = createServiceLog(config.logLevel);
+useServiceLog(log);
+installRuntimeLog(log, config.logLevel);
 startService(config, {
   workflowBundlePath: process.env.WORKFLOW_BUNDLE_PATH,
 }).then(
