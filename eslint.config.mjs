@@ -58,7 +58,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/{auth,deliveries,endpoints,events,net,render,schemas,services,store,temporal,util}/**/*.ts'],
+    files: [
+      'src/{auth,codec,deliveries,endpoints,events,net,render,schemas,services,store,temporal,util}/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

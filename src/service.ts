@@ -8,7 +8,7 @@ import type { OperatorKey } from './auth/operator-key';
 import { loadOrCreateOperatorKey } from './auth/operator-key';
 import { AesGcmCodec } from './codec/aes-gcm-codec';
 import { loadOrCreateCodecKeys } from './codec/codec-keys';
-import { defaultCodecCorsOrigins } from './codec/codec-routes';
+import { defaultCodecCorsOrigins } from './api/codec/codec-routes';
 import { createDataConverter } from './codec/data-converter';
 import type { Config } from './config';
 import { EndpointHealthClient } from './store/endpoint-health';

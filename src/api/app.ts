@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import express from 'express';
-import type { CodecRouteOptions } from '../codec/codec-routes';
-import { codecRoutes } from '../codec/codec-routes';
+import type { CodecRouteOptions } from './codec/codec-routes';
+import { codecRoutes } from './codec/codec-routes';
 import type { DeliverySettings, DeliveryStarts } from '../deliveries/start-deliveries';
 import type { OutboundSettings } from '../net/address-policy';
 import { AddressPolicy, warnIfRelaxed } from '../net/address-policy';

@@ -3,9 +3,9 @@ import cors from 'cors';
 import type { RequestHandler } from 'express';
 import express from 'express';
 import { z } from 'zod';
-import { HttpError, requireJsonBody } from '../api/errors';
-import { parse } from '../api/validate';
-import { PayloadDecryptionError } from './aes-gcm-codec';
+import { HttpError, requireJsonBody } from '../errors';
+import { parse } from '../validate';
+import { PayloadDecryptionError } from '../../codec/aes-gcm-codec';
 import { codecLoginRoutes, requireOperatorOrSession } from './codec-login';
 import { CodecSessions } from './codec-session';
 
