@@ -48,7 +48,9 @@ test('120 a minute: 8 signals sent at once reach the receiver one by one, 500 ms
 
   const intakes = await Promise.all(Array.from({ length: 8 }, () => sendSignal(stack, tenant)));
   const deliveryIds = intakes.map(({ deliveries }) => deliveries[0]!.delivery_id);
-  for (const id of deliveryIds) expect((await settledDelivery(stack, tenant, id)).status).toBe('delivered');
+  const settled = [];
+  for (const id of deliveryIds) settled.push(await settledDelivery(stack, tenant, id));
+  for (const delivery of settled) expect(delivery.status).toBe('delivered');
 
   // All 8 arrived, each exactly once, at the first attempt.
   expect(target.requests).toHaveLength(8);
@@ -60,7 +62,11 @@ test('120 a minute: 8 signals sent at once reach the receiver one by one, 500 ms
     new Set([true, false]),
   );
 
-  for (const gap of gaps(target.requests)) expect(gap).toBeGreaterThanOrEqual(500 - JITTER_MS);
+  // When each request left, as the attempt recorded it (the clock the slots are kept by): never
+  // closer than the limit's 500 ms. Arrival times add the network's noise, so the receiver's view
+  // is checked over the whole run, where that noise is small beside 3.5 s.
+  const sentAt = settled.map((delivery) => Date.parse(delivery.attempts[0].started_at)).sort((a, b) => a - b);
+  for (let i = 1; i < sentAt.length; i++) expect(sentAt[i]! - sentAt[i - 1]!).toBeGreaterThanOrEqual(500);
   expect(target.requests.at(-1)!.at - target.requests[0]!.at).toBeGreaterThanOrEqual(7 * 500 - JITTER_MS);
 });
 
