@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import { tenantWorkflowId } from '../../workflows/ids';
 import type { tenantWorkflow } from '../../workflows/tenant';
@@ -113,6 +113,7 @@ export class TenantCalls {
       return value;
     } catch (error) {
       if (error instanceof TenantUnavailable || isAnAnswer(error)) throw error;
+      // A tenant that never existed has no workflow to describe: its not-found stands.
       const reason = await this.unavailableReason(tenantId);
       if (reason) throw this.markBroken(tenantId, reason);
       throw error;
@@ -152,6 +153,8 @@ export class TenantCalls {
   }
 }
 
-/** The workflow answered: the tenant does not exist, or an update refused the write. */
-const isAnAnswer = (error: unknown): boolean =>
-  error instanceof WorkflowNotFoundError || error instanceof WorkflowUpdateFailedError;
+/**
+ * The workflow answered: an update refused the write. (Not found is no answer: an update to a
+ * tenant whose workflow has ended says "not found" too, so that case is looked at.)
+ */
+const isAnAnswer = (error: unknown): boolean => error instanceof WorkflowUpdateFailedError;

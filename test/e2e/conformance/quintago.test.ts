@@ -172,8 +172,8 @@ describe('QuintaGo webhooks (seeds/002)', () => {
     // second, so only the later steps of the backoff can be seen growing.
     expect(gaps[2]).toBeLessThan(gaps[3]!);
     expect(gaps[3]).toBeLessThan(gaps[4]!);
-    // Not much late either (timers fire later on a loaded machine, so the bound is loose).
-    expect(gaps[4]).toBeLessThan(18_000 * 1.25 + 4000);
+    // How late a timer fires depends on the machine's load; that each is set to exactly its step
+    // (5 s to 30 min, unscaled) is proven on the time-skipping server (test/unit/delivery-workflow.test.ts).
 
     // Every retry is signed afresh: the page's handler accepts each attempt as it was sent.
     const verifier = await quintagoReceiver(secret);
