@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import pLimit from 'p-limit';
 import { replaySignal } from '../../workflows/delivery-contract';
 import { getDelivery, listDeadLetters } from './delivery-log';
-import type { DeadLetterSelection, DeliverySummary } from './delivery-log';
+import type { DeadLetterSelection } from './delivery-log';
 
 export type ReplayOutcome = 'replayed' | 'not_found' | 'not_dead_lettered';
 
@@ -23,8 +23,6 @@ export async function replayDelivery(
 }
 
 export interface BulkReplay {
-  /** What the selection found, at most the limit. */
-  found: DeliverySummary[];
   /** The limit cut the listing short: there may be more to replay. */
   limitReached: boolean;
   replayed: string[];
@@ -55,13 +53,7 @@ export async function replayDeadLetters(
 ): Promise<BulkReplay> {
   const found = await listDeadLetters(client, selection, limit);
   onListed?.(found.length);
-  const result: BulkReplay = {
-    found,
-    limitReached: found.length >= limit,
-    replayed: [],
-    skipped: [],
-    failed: [],
-  };
+  const result: BulkReplay = { limitReached: found.length >= limit, replayed: [], skipped: [], failed: [] };
   const slot = pLimit(concurrency);
   await Promise.all(
     found.map(({ id }) =>
