@@ -1,8 +1,7 @@
 import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import pLimit from 'p-limit';
-import { DELIVERY_FAILED, deliveryStateQuery, replaySignal } from '../../workflows/delivery-contract';
+import { DELIVERY_FAILED, deliveryStateQuery } from '../../workflows/delivery-contract';
 import { searchAttributes } from '../../workflows/search-attribute-keys';
 import type { AttemptRecord, DeliveryState } from '../../workflows/delivery-contract';
 import type { DeliveryFilter } from '../temporal/visibility-query';
@@ -134,52 +133,31 @@ async function readState(
   return query();
 }
 
-export type ReplayOutcome = 'replayed' | 'not_found' | 'not_dead_lettered';
+/** Which dead letters a listing or a bulk replay takes. */
+export interface DeadLetterSelection {
+  /** Only this tenant's; operators, who may see any, leave it out. */
+  tenantId?: string | undefined;
+  endpointId?: string | undefined;
+  /** ISO instant: only those dead-lettered at or after it. */
+  since?: string | undefined;
+  /** An operator's own visibility query (the CLI's `--query`), ANDed in parentheses. */
+  query?: string | undefined;
+}
 
-/**
- * Asks a dead letter for a fresh round of attempts: only dead letters (its current state decides,
- * not visibility's), and with `tenantId` only that tenant's.
- */
-export async function replayDelivery(
+const deadLetterFilter = (selection: DeadLetterSelection): DeliveryFilter => ({
+  tenantId: selection.tenantId,
+  endpointId: selection.endpointId,
+  status: 'dead_lettered',
+  deadLetteredSince: selection.since,
+});
+
+/** The visibility query that finds the dead letters `selection` picks. */
+export const deadLetterQuery = (selection: DeadLetterSelection): string =>
+  deliveryQuery(deadLetterFilter(selection), selection.query);
+
+/** Dead letters `selection` picks, newest first, as visibility (eventually consistent) has them. */
+export const listDeadLetters = (
   client: Client,
-  deliveryId: string,
-  tenantId?: string,
-): Promise<ReplayOutcome> {
-  const delivery = await getDelivery(client, deliveryId, tenantId);
-  if (!delivery) return 'not_found';
-  if (delivery.status !== 'dead_lettered') return 'not_dead_lettered';
-  await client.workflow.getHandle(deliveryId).signal(replaySignal);
-  return 'replayed';
-}
-
-export interface ReplayTally {
-  replayed: string[];
-  /** Not dead-lettered any more (replayed meanwhile, or expired). */
-  skipped: string[];
-  failed: Array<{ id: string; error: unknown }>;
-}
-
-/** Replays each of `deliveryIds`, `concurrency` at a time; `onEach` hears of every one as it ends. */
-export async function replayEach(
-  client: Client,
-  deliveryIds: readonly string[],
-  { concurrency, tenantId, onEach }: { concurrency: number; tenantId?: string; onEach?: () => void },
-): Promise<ReplayTally> {
-  const tally: ReplayTally = { replayed: [], skipped: [], failed: [] };
-  const limit = pLimit(concurrency);
-  await Promise.all(
-    deliveryIds.map((id) =>
-      limit(async () => {
-        try {
-          const outcome = await replayDelivery(client, id, tenantId);
-          (outcome === 'replayed' ? tally.replayed : tally.skipped).push(id);
-        } catch (error) {
-          tally.failed.push({ id, error });
-        } finally {
-          onEach?.();
-        }
-      }),
-    ),
-  );
-  return tally;
-}
+  selection: DeadLetterSelection,
+  limit: number,
+): Promise<DeliverySummary[]> => listDeliveries(client, deadLetterFilter(selection), limit, selection.query);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   UnsafeQueryValue,
@@ -5,6 +6,13 @@ import {
   endpointConfigQuery,
   literal,
 } from '../../src/temporal/visibility-query';
+
+const anyString = fc.string({ unit: 'binary', maxLength: 40 });
+/** Strings a refused character rarely spoils, so the quoting itself is what gets exercised. */
+const quotesAndBrackets = fc.string({
+  unit: fc.constantFrom("'", '(', ')', ' ', '=', 'O', 'R', '1', 'é', '名', '\u2028', '😀'),
+  maxLength: 40,
+});
 
 describe('visibility query literals', () => {
   test.each([
@@ -23,8 +31,25 @@ describe('visibility query literals', () => {
     'del\u007f',
     'a "double" quote',
     "x\\' OR TenantId != '",
+    // On the dev server, `SignalId = 'x\\' OR SignalId = 'y'` ends the literal after the backslashes.
+    'x\\',
   ])('%j is refused', (value) => {
     expect(() => literal(value)).toThrow(UnsafeQueryValue);
+  });
+
+  test('any string is refused or read back by the query parser as exactly itself', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyString, quotesAndBrackets), (value) => {
+        let quoted: string;
+        try {
+          quoted = literal(value);
+        } catch (error) {
+          expect(error).toBeInstanceOf(UnsafeQueryValue);
+          return;
+        }
+        expect(readLiteral(quoted)).toBe(value);
+      }),
+    );
   });
 });
 
@@ -60,3 +85,22 @@ describe('delivery queries', () => {
     );
   });
 });
+
+/**
+ * How Temporal's query tokenizer reads a single-quoted literal: a backslash takes the next character
+ * as it is, a bare quote ends it. Throws unless the literal spans all of `text`, which is what keeps
+ * a value from adding clauses of its own.
+ */
+function readLiteral(text: string): string {
+  if (text[0] !== "'") throw new Error('not a literal');
+  let value = '';
+  for (let i = 1; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '\\') value += text[++i] ?? '';
+    else if (char === "'") {
+      if (i !== text.length - 1) throw new Error(`the literal ends early, before ${text.slice(i + 1)}`);
+      return value;
+    } else value += char;
+  }
+  throw new Error('the literal never ends');
+}

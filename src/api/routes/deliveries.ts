@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import { getDelivery, listDeliveries, replayDelivery } from '../../services/delivery-log';
+import { getDelivery, listDeadLetters, listDeliveries } from '../../services/delivery-log';
+import { replayDelivery } from '../../services/delivery-replay';
 import { deadLetterListQuerySchema, deliveryListQuerySchema } from '../../schemas/deliveries';
 import { tenantOf } from '../auth';
 import { HttpError, notFound } from '../errors';
@@ -44,14 +45,9 @@ export function deadLetterRoutes(client: Client): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const filter = parse(deadLetterListQuerySchema, req.query, 'query');
-    const deadLetters = await listDeliveries(
+    const deadLetters = await listDeadLetters(
       client,
-      {
-        tenantId: tenantOf(res).id,
-        endpointId: filter.endpoint_id,
-        status: 'dead_lettered',
-        deadLetteredSince: filter.since,
-      },
+      { tenantId: tenantOf(res).id, endpointId: filter.endpoint_id, since: filter.since },
       filter.limit,
     );
     res.json({ dead_letters: deadLetters });

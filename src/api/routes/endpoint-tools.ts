@@ -114,11 +114,10 @@ export function registerEndpointTools(router: Router, deps: EndpointToolDeps): v
     const endpoint = await deps.owned(tenant.id, req.params.id);
     const body = parse(testSchema, req.body ?? {});
     const services = { store: deps.store, starts: deps.deliveryStarts, settings: deps.delivery };
-    const result = await sendEndpointTest(
-      services,
-      tenant.id,
-      endpoint.id,
-      chooseType(endpoint, body.event_type),
+    const result = await sendEndpointTest(services, tenant.id, endpoint.id, body.event_type).catch(
+      (error: unknown) => {
+        throw error instanceof EventTypeNotSubscribed ? notSubscribed(error) : error;
+      },
     );
     if (!result) throw notFound('endpoint');
     res.json(result);

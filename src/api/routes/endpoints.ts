@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { setEndpointPaused } from '../../services/endpoint-pause';
 import type { EndpointRecord } from '../../../workflows/records';
 import type { DeliverySettings, DeliveryStarts } from '../../deliveries/start-deliveries';
-import { listDeliveries, replayEach } from '../../services/delivery-log';
+import { replayDeadLetters } from '../../services/delivery-replay';
 import { retryScheduleSeconds } from '../../deliveries/retry-schedule';
 import { buildEndpoint, endpointProblems, patchedEndpoint } from '../../endpoints/endpoint-settings';
 import { newEndpointId } from '../../../workflows/ids';
@@ -185,13 +185,11 @@ export function endpointRoutes(deps: EndpointRouteDeps): Router {
     const tenantId = tenantOf(res).id;
     const endpoint = await owned(tenantId, req.params.id);
     const { since } = parse(endpointReplaySchema, req.body ?? {});
-    const deadLetters = await listDeliveries(
+    const { replayed, failed } = await replayDeadLetters(
       client,
-      { tenantId, endpointId: endpoint.id, status: 'dead_lettered', deadLetteredSince: since },
-      MAX_BULK_REPLAY,
+      { tenantId, endpointId: endpoint.id, since },
+      { limit: MAX_BULK_REPLAY, concurrency: REPLAY_CONCURRENCY },
     );
-    const ids = deadLetters.map(({ id }) => id);
-    const { replayed, failed } = await replayEach(client, ids, { concurrency: REPLAY_CONCURRENCY, tenantId });
     if (failed.length > 0) throw failed[0]!.error;
     res.status(202).json({ replayed: replayed.length, delivery_ids: replayed });
   });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
-import { listDeliveries } from '../../services/delivery-log';
+import { listDeadLetters } from '../../services/delivery-log';
 import { table } from '../format';
 import * as valid from '../validate';
 import type { JsonOption } from './common';
@@ -27,13 +27,8 @@ export function registerDeadLetters(program: Command, ctx: CliContext): void {
       .option('--since <iso>', 'only those dead-lettered at or after this time', valid.since)
       .option('--limit <n>', 'at most this many', valid.limit, 100),
   ).action(async (options: ListOptions) => {
-    const filter = {
-      tenantId: options.tenant,
-      endpointId: options.endpoint,
-      status: 'dead_lettered' as const,
-      deadLetteredSince: options.since,
-    };
-    const found = await listDeliveries(await ctx.client(), filter, options.limit);
+    const selection = { tenantId: options.tenant, endpointId: options.endpoint, since: options.since };
+    const found = await listDeadLetters(await ctx.client(), selection, options.limit);
     ctx.print(options.json, { dead_letters: found }, () =>
       found.length === 0 ? 'no dead letters\n' : table(found, deadLetterColumns),
     );

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { listDeliveries, replayDelivery, replayEach } from '../../services/delivery-log';
-import { deliveryQuery } from '../../temporal/visibility-query';
+import { deadLetterQuery, listDeadLetters } from '../../services/delivery-log';
+import { replayDeadLetters, replayDelivery } from '../../services/delivery-replay';
 import type { CliContext } from '../context';
 import { CliError, EXIT, describeFailure, oneLine } from '../errors';
 import { table } from '../format';
+import type { Progress } from '../progress';
 import { progressBar } from '../progress';
 import * as valid from '../validate';
 import type { JsonOption } from './common';
@@ -32,15 +33,14 @@ async function replaySingle(ctx: CliContext, deliveryId: string, options: Replay
 }
 
 async function replayBulk(ctx: CliContext, options: ReplayOptions): Promise<void> {
-  const filter = options.endpoint
-    ? { endpointId: options.endpoint, status: 'dead_lettered' as const, deadLetteredSince: options.since }
-    : { status: 'dead_lettered' as const };
-  const query = deliveryQuery(filter, options.query);
+  const selection = options.endpoint
+    ? { endpointId: options.endpoint, since: options.since }
+    : { query: options.query };
+  const query = deadLetterQuery(selection);
   const client = await ctx.client();
-  // Listed in full before any signal, so replays changing their status cannot shift the pages.
-  const deadLetters = await listDeliveries(client, filter, options.limit, options.query);
-  const limitReached = deadLetters.length >= options.limit;
   if (options.dryRun) {
+    const deadLetters = await listDeadLetters(client, selection, options.limit);
+    const limitReached = deadLetters.length >= options.limit;
     ctx.print(
       options.json,
       { dry_run: true, query, would_replay: deadLetters, limit_reached: limitReached },
@@ -52,35 +52,37 @@ async function replayBulk(ctx: CliContext, options: ReplayOptions): Promise<void
     return;
   }
 
-  const progress = progressBar(ctx.io.stderr, !options.json, deadLetters.length, 'replaying');
-  // Visibility lags: each one's current state decides, and a replayed or expired one is skipped.
-  const replays = await replayEach(
-    client,
-    deadLetters.map(({ id }) => id),
-    { concurrency: options.concurrency, onEach: () => progress.tick() },
-  );
-  progress.stop();
-  const tally = {
-    ...replays,
-    failed: replays.failed.map(({ id, error }) => ({ id, error: oneLine(describeFailure(error).message) })),
-  };
+  let progress: Progress | undefined;
+  const replays = await replayDeadLetters(client, selection, {
+    limit: options.limit,
+    concurrency: options.concurrency,
+    onListed: (count) => (progress = progressBar(ctx.io.stderr, !options.json, count, 'replaying')),
+    onEach: () => progress?.tick(),
+  });
+  progress?.stop();
+  const failures = replays.failed.map(({ id, error }) => ({
+    id,
+    error: oneLine(describeFailure(error).message),
+  }));
 
-  if (tally.failed.length > 0) ctx.exitCode = EXIT.unexpected;
+  if (failures.length > 0) ctx.exitCode = EXIT.unexpected;
   const summary = {
     query,
-    replayed: tally.replayed.length,
-    skipped: tally.skipped.length,
-    failed: tally.failed.length,
-    limit_reached: limitReached,
-    replayed_ids: tally.replayed,
-    skipped_ids: tally.skipped,
-    failures: tally.failed,
+    replayed: replays.replayed.length,
+    skipped: replays.skipped.length,
+    failed: failures.length,
+    limit_reached: replays.limitReached,
+    replayed_ids: replays.replayed,
+    skipped_ids: replays.skipped,
+    failures,
   };
   if (!options.json) {
-    for (const { id, error } of tally.failed) ctx.io.stderr.write(`signal-push: ${id}: ${error}\n`);
+    for (const { id, error } of failures) ctx.io.stderr.write(`signal-push: ${id}: ${error}\n`);
   }
   ctx.print(options.json, summary, () => {
-    const more = limitReached ? ` (stopped at --limit ${options.limit}; run again for the rest)` : '';
+    const more = summary.limit_reached
+      ? ` (stopped at --limit ${options.limit}; run again for the rest)`
+      : '';
     return `replayed ${summary.replayed}, skipped ${summary.skipped} (not dead-lettered any more), failed ${summary.failed}${more}\n`;
   });
 }

@@ -1,0 +1,73 @@
+import type { Client } from '@temporalio/client';
+import pLimit from 'p-limit';
+import { replaySignal } from '../../workflows/delivery-contract';
+import { getDelivery, listDeadLetters } from './delivery-log';
+import type { DeadLetterSelection } from './delivery-log';
+
+export type ReplayOutcome = 'replayed' | 'not_found' | 'not_dead_lettered';
+
+/**
+ * Asks a dead letter for a fresh round of attempts: only dead letters (its current state decides,
+ * not visibility's), and with `tenantId` only that tenant's.
+ */
+export async function replayDelivery(
+  client: Client,
+  deliveryId: string,
+  tenantId?: string,
+): Promise<ReplayOutcome> {
+  const delivery = await getDelivery(client, deliveryId, tenantId);
+  if (!delivery) return 'not_found';
+  if (delivery.status !== 'dead_lettered') return 'not_dead_lettered';
+  await client.workflow.getHandle(deliveryId).signal(replaySignal);
+  return 'replayed';
+}
+
+export interface BulkReplay {
+  /** The limit cut the listing short: there may be more to replay. */
+  limitReached: boolean;
+  replayed: string[];
+  /** Not dead-lettered any more (replayed meanwhile, or expired). */
+  skipped: string[];
+  failed: Array<{ id: string; error: unknown }>;
+}
+
+export interface BulkReplayOptions {
+  limit: number;
+  /** Replays in flight at once. */
+  concurrency: number;
+  /** Hears how many were found, before the first replay. */
+  onListed?: (count: number) => void;
+  /** Hears of every replay as it ends, however it ended. */
+  onEach?: () => void;
+}
+
+/**
+ * Replays the dead letters `selection` picks (with its `tenantId`, only that tenant's), for the API
+ * and the CLI alike. All are listed before the first replay, so replays changing their status cannot
+ * shift the pages; visibility lags, so each one's current state decides whether it is replayed.
+ */
+export async function replayDeadLetters(
+  client: Client,
+  selection: DeadLetterSelection,
+  { limit, concurrency, onListed, onEach }: BulkReplayOptions,
+): Promise<BulkReplay> {
+  const found = await listDeadLetters(client, selection, limit);
+  onListed?.(found.length);
+  const result: BulkReplay = { limitReached: found.length >= limit, replayed: [], skipped: [], failed: [] };
+  const slot = pLimit(concurrency);
+  await Promise.all(
+    found.map(({ id }) =>
+      slot(async () => {
+        try {
+          const outcome = await replayDelivery(client, id, selection.tenantId);
+          (outcome === 'replayed' ? result.replayed : result.skipped).push(id);
+        } catch (error) {
+          result.failed.push({ id, error });
+        } finally {
+          onEach?.();
+        }
+      }),
+    ),
+  );
+  return result;
+}
