@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { retryScheduleSeconds } from '../../src/deliveries/retry-schedule';
+import type { PresetName } from '../../src/endpoints/presets';
+import { presetDefaults } from '../../src/endpoints/presets';
 import type { EndpointDirectory } from '../../activities';
 import type { DeliveryInput, DeliveryPlan, DeliveryState } from '../../workflows/delivery-contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
@@ -74,30 +76,51 @@ async function timersOf(workflowId: string): Promise<number[]> {
     .map((event) => Number(event.timerStartedEventAttributes!.startToFireTimeout!.seconds));
 }
 
-test("PQ Intel's default: a failing endpoint is retried after exactly 1 s, 5 s and 30 s, then fails", async () => {
-  const before = receiver.requests.length;
-  answer = () => 503;
-  const delivery = input({ retryDelaysMs: retryScheduleSeconds(null).map((s) => s * 1000) });
-  const failure = await stack
-    .withWorker(() =>
-      stack.client.workflow.execute(deliveryWorkflow, {
-        workflowId: delivery.deliveryId,
-        taskQueue: stack.taskQueue,
-        args: [delivery],
-      }),
-    )
-    .then(
-      () => undefined,
-      (error: unknown) => error,
-    );
-  expect(failure).toBeInstanceOf(WorkflowFailedError);
-  expect(receiver.requests.length - before).toBe(4);
-  expect(await timersOf(delivery.deliveryId)).toEqual([1, 5, 30]);
-  const described = await stack.client.workflow.getHandle(delivery.deliveryId).describe();
-  expect(described.status.name).toBe('FAILED');
-});
+/** Each seed page's retry schedule, in seconds, as the page states it. */
+const PAGE_SCHEDULES: Array<[PresetName, string, number[]]> = [
+  ['pq', 'PQ Intel: "up to 3 times with exponential backoff (1s, 5s, 30s)"', [1, 5, 30]],
+  ['siggnal', 'Siggnal: "retries up to 3 times using exponential backoff" (1 s, 5 s, 30 s)', [1, 5, 30]],
+  [
+    'leadsave',
+    'the lead-save API: "retried up to 3 times with exponential backoff" (1 s, 5 s, 30 s)',
+    [1, 5, 30],
+  ],
+  [
+    'quintago',
+    'QuintaGo: "up to 5 times with exponential backoff (5s, 25s, 2m, 10m, 30m)"',
+    [5, 25, 120, 600, 1800],
+  ],
+  ['prospektr', 'Prospektr: one attempt, no retry', []],
+];
 
-test("QuintaGo's schedule runs on real timers: retries after 5 s, 25 s, 2 m, 10 m and 30 m, then delivered", async () => {
+test.each(PAGE_SCHEDULES)(
+  "preset %s (%s): a failing endpoint is retried on timers of exactly the page's steps, then fails",
+  async (preset, _page, steps) => {
+    const before = receiver.requests.length;
+    answer = () => 503;
+    const policy = presetDefaults(preset, 'X-Signature').retry_policy;
+    const delivery = input({ retryDelaysMs: retryScheduleSeconds(policy).map((s) => s * 1000) });
+    const failure = await stack
+      .withWorker(() =>
+        stack.client.workflow.execute(deliveryWorkflow, {
+          workflowId: delivery.deliveryId,
+          taskQueue: stack.taskQueue,
+          args: [delivery],
+        }),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(receiver.requests.length - before).toBe(1 + steps.length);
+    expect(await timersOf(delivery.deliveryId)).toEqual(steps);
+    const described = await stack.client.workflow.getHandle(delivery.deliveryId).describe();
+    expect(described.status.name).toBe('FAILED');
+  },
+);
+
+test("QuintaGo's schedule runs on real timers: a receiver back after the 5th retry gets the delivery", async () => {
   const before = receiver.requests.length;
   answer = (n) => (n - before <= 5 ? 500 : 200);
   const delivery = input({ retryDelaysMs: [5, 25, 120, 600, 1800].map((s) => s * 1000) });

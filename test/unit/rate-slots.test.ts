@@ -24,6 +24,24 @@ test.each([
   },
 );
 
+test("PQ Intel's 60 a minute: 75 requests asking at once never put more than 60 in any 60 s", () => {
+  const book = { nextSlotAt: 0 };
+  // Each is sent anywhere in its window: the latest send of one against the earliest of the next.
+  const windows = Array.from({ length: 75 }, () => bookSlot(book, 60, 10_000)).map((slot) => ({
+    earliest: slot,
+    latest: slot + SLOT_WINDOW_MS,
+  }));
+  const mostInAnyMinute = Math.max(
+    ...windows.map(
+      (start) =>
+        windows.filter((w) => w.earliest >= start.earliest && w.earliest <= start.earliest + 60_000).length,
+    ),
+  );
+  expect(mostInAnyMinute).toBeLessThanOrEqual(60);
+  const closest = Math.min(...windows.slice(1).map((w, i) => w.earliest - windows[i]!.latest));
+  expect(closest).toBeGreaterThanOrEqual(1000);
+});
+
 test('a request asking after the booked ones waits its turn; one asking after a quiet spell gets the lead again', () => {
   const book = { nextSlotAt: 0 };
   const first = bookSlot(book, 60, 0);

@@ -10,8 +10,8 @@ import { eventually, startStack } from '../../helpers/stack';
 import { changed, jsonBody, startPageReceiver } from './page-receivers';
 
 // QuintaGo's help page (shared/seeds/002_f22ff2c9422c045a.txt), checked from the receiver's side.
-// Retry delays run at 1/100 of the schedule (startStack), so 5 s, 25 s, 2 m, 10 m, 30 m become
-// 50 ms, 250 ms, 1.2 s, 6 s and 18 s.
+// The unit tier proves each retry timer is set to exactly its step; here the delays run at 1/250 of
+// the schedule, so 5 s, 25 s, 2 m, 10 m, 30 m become 20 ms, 100 ms, 480 ms, 2.4 s and 7.2 s.
 
 /**
  * The page's "Payload structure" example, word for word. Restated here on purpose, not taken from
@@ -37,11 +37,11 @@ const PAGE_PAYLOAD = {
 };
 
 const SCHEDULE_SECONDS = [5, 25, 120, 600, 1800];
-const DELAY_SCALE = 0.01;
+const DELAY_SCALE = 0.004;
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ SIGNAL_PUSH_RETRY_DELAY_SCALE: String(DELAY_SCALE) });
 });
 afterAll(() => stack?.stop());
 const closeAfterTest = closedAfterEachTest();
@@ -168,7 +168,7 @@ describe('QuintaGo webhooks (seeds/002)', () => {
     SCHEDULE_SECONDS.forEach((seconds, i) =>
       expect(gaps[i]).toBeGreaterThanOrEqual(seconds * 1000 * DELAY_SCALE),
     );
-    // The first two scaled delays (50 ms, 250 ms) sit under Temporal's timer resolution of about a
+    // The first three scaled delays (20 ms, 100 ms, 480 ms) sit under Temporal's timer resolution of about a
     // second, so only the later steps of the backoff can be seen growing.
     expect(gaps[2]).toBeLessThan(gaps[3]!);
     expect(gaps[3]).toBeLessThan(gaps[4]!);
