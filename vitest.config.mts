@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import LongFirstSequencer from './test/long-first-sequencer';
+import LongFirstSequencer from './test/long-first-sequencer.mjs';
 
 export default defineConfig({
   test: {

@@ -26,6 +26,7 @@ const envSchema = z
     SIGNAL_PUSH_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
     HOST: z.string().default('127.0.0.1'),
     PORT: port.default(3000),
+    SIGNAL_PUSH_OPS_PORT: port.default(9464),
     SIGNAL_PUSH_DATA_DIR: z.string().default('.signal-push'),
     SIGNAL_PUSH_OPERATOR_KEY: optionalString.pipe(z.string().min(32).optional()),
     SIGNAL_PUSH_SIGNATURE_HEADER: z
@@ -81,6 +82,8 @@ export interface Config {
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   host: string;
   port: number;
+  /** Where a worker-only process serves /healthz, /readyz and /metrics (the API serves them on `port`). */
+  opsPort: number;
   dataDir: string;
   operatorKey: string | undefined;
   signatureHeader: string;
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.SIGNAL_PUSH_LOG_LEVEL,
     host: e.HOST,
     port: e.PORT,
+    opsPort: e.SIGNAL_PUSH_OPS_PORT,
     dataDir: path.resolve(e.SIGNAL_PUSH_DATA_DIR),
     operatorKey: e.SIGNAL_PUSH_OPERATOR_KEY,
     signatureHeader: e.SIGNAL_PUSH_SIGNATURE_HEADER,

@@ -1,6 +1,7 @@
 import { loadConfig } from './config';
 import { createServiceLog, serviceLog, useServiceLog } from './log/service-log';
 import { startService } from './service';
+import { sdkMetricsExporter } from './metrics/sdk-metrics';
 import { installRuntimeLog } from './temporal/runtime-log';
 
 /** `npm start`: the whole service, on the embedded dev server unless TEMPORAL_ADDRESS is set. */
@@ -8,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createServiceLog(config.logLevel);
   useServiceLog(log);
-  installRuntimeLog(log, config.logLevel);
+  installRuntimeLog(log, config.logLevel, await sdkMetricsExporter());
   const service = await startService(config);
   const lines = [
     `signal-push is running (${config.role})`,

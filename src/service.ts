@@ -2,7 +2,10 @@ import { planSettingsOf } from './deliveries/delivery-plan';
 import type { Server } from 'node:http';
 import type { Client, ClientInterceptors } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import express from 'express';
 import { createApp } from './api/app';
+import { opsRoutes } from './api/ops-routes';
+import { createServiceMetrics } from './metrics/service-metrics';
 import { hashApiKey } from './auth/api-keys';
 import type { OperatorKey } from './auth/operator-key';
 import { loadOrCreateOperatorKey } from './auth/operator-key';
@@ -25,6 +28,8 @@ export interface Service {
   /** The service's Temporal client (tests and the CLI count and inspect workflows with it). */
   client: Client;
   apiUrl: string | undefined;
+  /** Where a worker-only process serves /healthz, /readyz and /metrics. */
+  opsUrl: string | undefined;
   temporalAddress: string;
   webUiUrl: string | undefined;
   /** Only where the API runs; workers need no key. */
@@ -74,6 +79,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
   let workerRun: Promise<void> | undefined;
   let server: Server | undefined;
   let store: TenantStore | undefined;
+  const metrics = createServiceMetrics();
   const stop = async (): Promise<void> => {
     // Stop taking signals first, then let in-flight attempts finish or hand them back.
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -112,9 +118,12 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         outbound: config.outbound,
         workflowBundlePath: options.workflowBundlePath,
         dataConverter,
+        observeAttempt: (record) => metrics.observeAttempt(record),
       });
       workerRun = worker.worker.run();
     }
+    const running = worker?.worker;
+    const workerState = running ? () => running.getState() : undefined;
 
     let apiUrl: string | undefined;
     if (operatorKey) {
@@ -124,8 +133,14 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         health: new EndpointHealthClient(connections.client, temporal.taskQueue),
         operatorKeyHash: hashApiKey(operatorKey.key),
         delivery: { taskQueue: temporal.taskQueue, ...plan },
-        deliveryStarts: connections.deliveryStarts,
+        deliveryStarts: {
+          ...connections.deliveryStarts,
+          onStarted: (kind) => metrics.deliveriesStarted.inc({ kind: kind ?? 'event' }),
+        },
         outbound: config.outbound,
+        namespace: temporal.namespace,
+        metrics,
+        workerState,
         rateLimitPerMinute: config.apiRateLimitPerMinute,
         codec: {
           codec,
@@ -135,18 +150,21 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
             : defaultCodecCorsOrigins(temporal.uiPort),
         },
       });
-      server = await new Promise<Server>((resolve, reject) => {
-        const listening = app.listen(config.port, config.host, () => resolve(listening));
-        listening.once('error', reject);
-      });
-      const bound = server.address();
-      const port = typeof bound === 'object' && bound ? bound.port : config.port;
-      apiUrl = `http://${config.host}:${port}`;
+      server = await listen(app, config.host, config.port);
+      apiUrl = urlOf(server, config.host);
+    }
+    let opsUrl: string | undefined;
+    if (!runsApi) {
+      const ops = express().disable('x-powered-by');
+      ops.use(opsRoutes({ client: connections.client, namespace: temporal.namespace, workerState, metrics }));
+      server = await listen(ops, config.host, config.opsPort);
+      opsUrl = urlOf(server, config.host);
     }
 
     return {
       client: connections.client,
       apiUrl,
+      opsUrl,
       temporalAddress: address,
       webUiUrl: devServer?.uiUrl,
       operatorKey,
@@ -169,4 +187,16 @@ function uiCodecEndpoint(config: Readonly<Config>): string | undefined {
   if (config.role === 'worker' || config.port === 0) return undefined;
   const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/codec`;
+}
+
+function listen(app: express.Express, host: string, port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(port, host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+}
+
+function urlOf(server: Server, host: string): string {
+  const bound = server.address();
+  return `http://${host}:${typeof bound === 'object' && bound ? bound.port : 0}`;
 }

@@ -4,6 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { NotifierConfig } from '../activities/notify-endpoint-event';
+import type { AttemptRecord } from '../workflows/delivery-contract';
 import { createActivities } from '../activities';
 import type { OutboundSettings } from './net/address-policy';
 import { AddressPolicy, warnIfRelaxed } from './net/address-policy';
@@ -30,6 +31,8 @@ export interface WorkerOptions {
   workflowBundlePath?: string;
   /** Encrypts payloads and failure messages (src/codec); a pre-built bundle must carry its failure converter. */
   dataConverter?: DataConverter;
+  /** Told of every attempt's record (metrics count them). */
+  observeAttempt?: (record: AttemptRecord) => void;
 }
 
 /** One connection pool per worker process, shared by every delivery to the same origin. */
@@ -47,8 +50,10 @@ export async function createWorker(
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     dataConverter: options.dataConverter,
-    // On SIGTERM, attempts in flight (30 s at most) finish instead of being cut off and redone.
-    shutdownGraceTime: '35s',
+    // On SIGTERM or Ctrl-C, attempts in flight get this long to finish, so the process exits within
+    // 10 s; one still waiting on a slow receiver then is cancelled and made again by the next worker,
+    // under the same delivery id.
+    shutdownGraceTime: '8s',
     // An attempt is an HTTP request waiting on someone else's server, with a bounded body: many can
     // wait at once, so endpoints that hang until their timeout cannot take every slot from the rest.
     // It runs as a local activity inside its delivery's workflow task, which holds a workflow task
@@ -59,16 +64,35 @@ export async function createWorker(
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities({
-      dispatcher,
-      opsDispatcher,
-      userAgent: options.userAgent,
-      endpoints: endpointDirectory(options.store, options.plan),
-      notifications: options.notifications,
-    }),
+    activities: observed(
+      createActivities({
+        dispatcher,
+        opsDispatcher,
+        userAgent: options.userAgent,
+        endpoints: endpointDirectory(options.store, options.plan),
+        notifications: options.notifications,
+      }),
+      options.observeAttempt,
+    ),
   });
   return {
     worker,
     close: () => Promise.all([dispatcher.close(), opsDispatcher.close()]).then(() => undefined),
+  };
+}
+
+/** The activities, with each attempt's record shown to `observe` on its way back to the workflow. */
+function observed(
+  activities: ReturnType<typeof createActivities>,
+  observe: ((record: AttemptRecord) => void) | undefined,
+): ReturnType<typeof createActivities> {
+  if (!observe) return activities;
+  return {
+    ...activities,
+    attemptDelivery: async (input) => {
+      const record = await activities.attemptDelivery(input);
+      observe(record);
+      return record;
+    },
   };
 }

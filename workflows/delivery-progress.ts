@@ -7,6 +7,7 @@ import {
 } from '@temporalio/workflow';
 import { DELIVERY_FAILED, deliveryStateQuery, replaySignal } from './delivery-contract';
 import type { AttemptRecord, DeliveryState, DeliveryStatus } from './delivery-contract';
+import { countReplay, countRetry, countStatus } from './delivery-metrics';
 import { searchAttributes } from './search-attribute-keys';
 
 /**
@@ -39,6 +40,7 @@ export class DeliveryProgress {
   }
 
   setStatus(status: DeliveryStatus): void {
+    if (status !== this.state.status) countStatus(status);
     this.state.status = status;
     upsertSearchAttributes([
       { key: searchAttributes.deliveryStatus, value: status },
@@ -71,6 +73,7 @@ export class DeliveryProgress {
   async waitToRetry(delayMs: number): Promise<void> {
     this.state.nextAttemptAt = new Date(Date.now() + delayMs).toISOString();
     this.setStatus('retrying');
+    countRetry();
     await sleep(delayMs);
     this.state.nextAttemptAt = null;
   }
@@ -87,6 +90,7 @@ export class DeliveryProgress {
     }
     this.replayRequested = false;
     this.state.replays += 1;
+    countReplay();
     this.setStatus('retrying');
     return true;
   }

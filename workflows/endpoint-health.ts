@@ -24,6 +24,7 @@ import type { HoldAnswer } from './delivery-contract';
 import type { EndpointHealthInput, EndpointHealthState } from './endpoint-health-contract';
 import type { PauseReason } from './records';
 import { bookSlot } from './rate-slots';
+import { countPause, countResume } from './delivery-metrics';
 
 const { publishEndpointHealth } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
@@ -91,6 +92,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
   const pause = (reason: PauseReason) => {
     if (state.paused) return;
     state.paused = { reason, at: new Date().toISOString() };
+    countPause(reason);
     mirrorIfChanged();
     notify('endpoint.paused');
   };
@@ -148,6 +150,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     if (!state.paused) return state;
     state.paused = null;
     state.consecutiveFailures = 0;
+    countResume();
     release(false);
     mirrorIfChanged();
     notify('endpoint.resumed');

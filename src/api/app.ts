@@ -5,12 +5,14 @@ import { codecRoutes } from './codec/codec-routes';
 import type { DeliverySettings, DeliveryStarts } from '../deliveries/start-deliveries';
 import type { OutboundSettings } from '../net/address-policy';
 import { AddressPolicy, warnIfRelaxed } from '../net/address-policy';
+import type { ServiceMetrics } from '../metrics/service-metrics';
 import type { EndpointHealthClient } from '../store/endpoint-health';
 import type { TenantStore } from '../store/tenant-store';
 import { requireOperator, requireTenant } from './auth';
 import { errorHandler, requireJsonBody, unknownRoute } from './errors';
 import { jsonBody } from './json-body';
-import { readiness } from './readiness';
+import { httpMetrics } from './http-metrics';
+import { opsRoutes } from './ops-routes';
 import { apiRateLimit } from './rate-limit';
 import { deadLetterRoutes, deliveryRoutes } from './routes/deliveries';
 import { endpointRoutes } from './routes/endpoints';
@@ -33,6 +35,10 @@ export interface AppDeps {
   codec?: Omit<CodecRouteOptions, 'requireOperator'>;
   /** Requests a minute per API key (per client address without one) on `/v1`. */
   rateLimitPerMinute: number;
+  namespace: string;
+  metrics: ServiceMetrics;
+  /** Where a worker runs in this process too: its state, for readiness. */
+  workerState?: () => string;
 }
 
 /** The intake and management API, without `listen()`, so tests drive it in-process. */
@@ -40,6 +46,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(httpMetrics(deps.metrics));
   app.use(securityHeaders());
   app.use('/v1', apiRateLimit(deps.rateLimitPerMinute));
   if (deps.codec) {
@@ -50,10 +57,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requireJsonBody);
   app.use(jsonBody('512kb'));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-  app.get('/readyz', readiness(deps.client, deps.store.calls, deps.operatorKeyHash));
+  app.use(
+    opsRoutes({
+      client: deps.client,
+      namespace: deps.namespace,
+      workerState: deps.workerState,
+      metrics: deps.metrics,
+      tenants: { calls: deps.store.calls, operatorKeyHash: deps.operatorKeyHash },
+    }),
+  );
   const operator = requireOperator(deps.operatorKeyHash);
   const tenant = requireTenant(deps.store);
   app.use('/v1/tenants', operator, tenantRoutes(deps.store));

@@ -2,30 +2,65 @@ import type { Client } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import { keyMatchesHash } from '../auth/api-keys';
 import type { TenantCalls } from '../store/tenant-calls';
+import { missingSearchAttributes } from '../temporal/search-attributes';
 import { bearer } from './auth';
 
 const TEMPORAL_CHECK_TIMEOUT_MS = 2_000;
 
+export interface ReadinessDeps {
+  client: Client;
+  namespace: string;
+  /** Where a worker runs in this process: whether it is polling. */
+  workerState?: () => string;
+  /** Where the API runs: the tenants whose workflow cannot answer, shown to the operator key. */
+  tenants?: { calls: TenantCalls; operatorKeyHash: string };
+}
+
+type Check = 'ok' | 'unreachable' | 'missing' | 'not_polling';
+
 /**
- * `GET /readyz`: 503 while Temporal does not answer; otherwise 200, `degraded` when some tenant's
- * workflow cannot answer (the service is ready, that tenant is not; `signal-push tenants repair`
- * brings it back). Probes need no key; which tenants are unavailable is shown to the operator key
- * only, since tenant ids say who the platform's customers are.
+ * `GET /readyz`, for the roles this process runs: 503 unless Temporal answers, the namespace exists
+ * with every search attribute the service writes, and the worker (where one runs) polls. Otherwise
+ * 200, `degraded` when some tenant's workflow cannot answer (the service is ready, that tenant is
+ * not; `signal-push tenants repair` brings it back). Probes need no key; which tenants are
+ * unavailable is shown to the operator key only, since tenant ids say who the platform's customers are.
  */
-export function readiness(client: Client, calls: TenantCalls, operatorKeyHash: string): RequestHandler {
+export function readiness(deps: ReadinessDeps): RequestHandler {
   return async (req, res) => {
-    const temporal = await client.connection
-      .withDeadline(Date.now() + TEMPORAL_CHECK_TIMEOUT_MS, () => client.workflowService.getSystemInfo({}))
-      .then(() => 'ok' as const)
-      .catch(() => 'unreachable' as const);
-    const tenantsUnavailable = temporal === 'ok' ? await calls.unavailable() : [];
+    const checks: Record<string, Check> = { temporal: 'ok' };
+    const { client, namespace } = deps;
+    const deadline = Date.now() + TEMPORAL_CHECK_TIMEOUT_MS;
+    try {
+      await client.connection.withDeadline(deadline, () =>
+        client.workflowService.describeNamespace({ namespace }),
+      );
+      checks.namespace = 'ok';
+      const missing = await client.connection.withDeadline(deadline, () =>
+        missingSearchAttributes(client, namespace),
+      );
+      checks.search_attributes = missing.length === 0 ? 'ok' : 'missing';
+    } catch (error) {
+      // A namespace that does not exist answers NOT_FOUND; anything else means Temporal is away.
+      const notFound = (error as { code?: number }).code === GRPC_NOT_FOUND;
+      checks.temporal = notFound ? 'ok' : 'unreachable';
+      checks.namespace = notFound ? 'missing' : 'unreachable';
+      checks.search_attributes = 'unreachable';
+    }
+    if (deps.workerState) checks.worker = deps.workerState() === 'RUNNING' ? 'ok' : 'not_polling';
+    const ready = Object.values(checks).every((check) => check === 'ok');
+    const tenantsUnavailable = ready && deps.tenants ? await deps.tenants.calls.unavailable() : [];
     const key = bearer(req.headers.authorization);
-    const operator = key !== undefined && keyMatchesHash(key, operatorKeyHash);
-    res.status(temporal === 'ok' ? 200 : 503).json({
-      ready: temporal === 'ok',
-      status: temporal !== 'ok' ? 'unavailable' : tenantsUnavailable.length > 0 ? 'degraded' : 'ok',
-      temporal,
-      tenants_unavailable: operator ? tenantsUnavailable : tenantsUnavailable.length,
+    const operator =
+      deps.tenants !== undefined && key !== undefined && keyMatchesHash(key, deps.tenants.operatorKeyHash);
+    res.status(ready ? 200 : 503).json({
+      ready,
+      status: !ready ? 'unavailable' : tenantsUnavailable.length > 0 ? 'degraded' : 'ok',
+      ...checks,
+      ...(deps.tenants
+        ? { tenants_unavailable: operator ? tenantsUnavailable : tenantsUnavailable.length }
+        : {}),
     });
   };
 }
+
+const GRPC_NOT_FOUND = 5;

@@ -23,6 +23,8 @@ export interface DeliverySettings extends PlanSettings {
 export interface DeliveryStarts {
   client: Client;
   eager: boolean;
+  /** Told of each delivery started (metrics count them). */
+  onStarted?: (kind: DeliveryInput['kind']) => void;
 }
 
 export interface StartedDelivery {
@@ -102,6 +104,7 @@ export async function startDelivery(
       ],
       args: [input],
     });
+    starts.onStarted?.(input.kind);
     return { ...started, duplicate: false };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { ...started, duplicate: true };

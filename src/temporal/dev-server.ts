@@ -26,13 +26,13 @@ export interface DevServer {
 }
 
 /**
- * Starts `temporal server start-dev`, or reuses one already listening on the port (a previous run
- * killed without cleanup leaves one behind, and its state is the same SQLite file).
+ * Starts `temporal server start-dev`, or reuses one already listening on the port that is not on
+ * its way out (one the operator started, or another run's on the same data).
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const address = `127.0.0.1:${options.port}`;
   const uiUrl = `http://127.0.0.1:${options.uiPort}`;
-  if (await isListening(options.port)) {
+  if ((await isListening(options.port)) && !(await waitForOrphanToStop(options.dbFile))) {
     return { address, uiUrl, owned: false, pid: undefined, stop: async () => {} };
   }
   if (options.dbFile) await fs.mkdir(path.dirname(options.dbFile), { recursive: true, mode: 0o700 });
@@ -66,11 +66,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // operator turns that on in the Web UI's Codec Server settings after signing in at /codec/login.
     ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, 'temporal-dev-server', options.cliPath, ...args], {
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  const serverPid = new Promise<number>((resolve) =>
+    child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const ready = waitForPort(options.port, 60_000);
   const outcome = await Promise.race([
@@ -80,15 +86,67 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (outcome === 'exited') {
     throw new Error(`temporal dev server exited during start-up: ${stderr.trim() || 'no output'}`);
   }
-  return { address, uiUrl, owned: true, pid: child.pid, stop: () => stopChild(child, exited) };
+  const pid = await serverPid;
+  if (options.dbFile) await fs.writeFile(pidFile(options.dbFile), `${pid} ${process.pid}\n`, { mode: 0o600 });
+  return { address, uiUrl, owned: true, pid, stop: () => stopWatchdog(child, exited) };
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+/**
+ * The dev server runs in a process group of its own, so the terminal's Ctrl-C (sent to the
+ * foreground group) reaches only this process, which then stops its workers while the server still
+ * answers, and the server last. Between the two sits this shell: it prints the server's pid, exits
+ * with the server, and holds this process's pipe on fd 3 in a reader that stops the server when the
+ * pipe closes: on `stop()`, or when this process ends however it ends (a SIGKILL included), so no
+ * server is left behind.
+ */
+const WATCHDOG = [
+  'exec 3<&0',
+  '"$@" 3<&- & server=$!',
+  'echo "$server"',
+  '(read -r _ <&3; kill -TERM "$server" 2>/dev/null) &',
+  'wait "$server"',
+].join('\n');
+
+/** Closing the pipe is the stop signal; the whole group is killed if the server takes too long. */
+async function stopWatchdog(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  child.stdin!.end();
+  const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Where a started server's pid and its owner's pid are kept, next to its database. */
+const pidFile = (dbFile: string) => path.join(path.dirname(dbFile), 'temporal.pid');
+
+/**
+ * A server on the port that a previous run started and that is being stopped, because that run
+ * ended (a crash, say) and its watchdog saw it: waits until it is gone. `false` when the port
+ * belongs to a server still in use (its owner lives, or it was not started here).
+ */
+async function waitForOrphanToStop(dbFile: string | undefined): Promise<boolean> {
+  if (!dbFile) return false;
+  const [serverPid, ownerPid] = await fs
+    .readFile(pidFile(dbFile), 'utf8')
+    .then((text) => text.trim().split(' ').map(Number))
+    .catch(() => []);
+  if (!serverPid || !ownerPid || isAlive(ownerPid)) return false;
+  const deadline = Date.now() + ORPHAN_STOP_MS;
+  while (isAlive(serverPid) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  return !isAlive(serverPid);
+}
+
+/** How long an orphaned server may take to stop (its own shutdown, well under this). */
+const ORPHAN_STOP_MS = 15_000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isListening(port: number): Promise<boolean> {

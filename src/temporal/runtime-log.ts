@@ -1,4 +1,5 @@
 import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
+import type { MetricsExporterConfig } from '@temporalio/worker';
 import { Runtime } from '@temporalio/worker';
 import type { ServiceLog } from '../log/service-log';
 import { DELIVERY_WORKFLOW_TYPE } from './visibility-query';
@@ -56,12 +57,12 @@ export class RuntimeLog implements Logger {
 }
 
 /**
- * Sends everything the Temporal SDK logs, native core included, into `log`, at `level` and above.
- * Once per process: the SDK's Runtime is created once.
+ * Sends everything the Temporal SDK logs, native core included, into `log`, at `level` and above,
+ * and its metrics to `metrics` when given. Once per process: the SDK's Runtime is created once.
  */
-export function installRuntimeLog(log: ServiceLog, level: LogLevel): void {
+export function installRuntimeLog(log: ServiceLog, level: LogLevel, metrics?: MetricsExporterConfig): void {
   Runtime.install({
     logger: new RuntimeLog(log),
-    telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' }, forward: {} } },
+    telemetryOptions: { logging: { filter: { core: level, other: 'ERROR' }, forward: {} }, metrics },
   });
 }

@@ -12,17 +12,22 @@ const INDEXED_TYPES = {
 const GRPC_ALREADY_EXISTS = 6;
 const GRPC_UNIMPLEMENTED = 12;
 
+/** The custom search attributes the service writes that the namespace does not have. */
+export async function missingSearchAttributes(client: Client, namespace: string) {
+  const existing = await client.connection.operatorService
+    .listSearchAttributes({ namespace })
+    .catch((error: unknown) => {
+      // Temporal's time-skipping test server can add search attributes but not list them.
+      if (isGrpcServiceError(error) && error.code === GRPC_UNIMPLEMENTED) return { customAttributes: {} };
+      throw error;
+    });
+  return Object.values(searchAttributes).filter((key) => !(key.name in (existing.customAttributes ?? {})));
+}
+
 /** Registers the custom search attributes the service writes; safe to run on every start. */
 export async function registerSearchAttributes(client: Client, namespace: string): Promise<void> {
   const { operatorService } = client.connection;
-  const existing = await operatorService.listSearchAttributes({ namespace }).catch((error: unknown) => {
-    // Temporal's time-skipping test server can add search attributes but not list them.
-    if (isGrpcServiceError(error) && error.code === GRPC_UNIMPLEMENTED) return { customAttributes: {} };
-    throw error;
-  });
-  const missing = Object.values(searchAttributes).filter(
-    (key) => !(key.name in (existing.customAttributes ?? {})),
-  );
+  const missing = await missingSearchAttributes(client, namespace);
   if (missing.length === 0) return;
   try {
     await operatorService.addSearchAttributes({

@@ -51,7 +51,15 @@ test('a tenant whose workflow keeps failing answers 503 and is named by readines
   // A probe without a key learns how many; the operator learns which, and why.
   const probe = await stack.api.request('GET', '/readyz');
   expect(probe.status).toBe(200);
-  expect(probe.body).toEqual({ ready: true, status: 'degraded', temporal: 'ok', tenants_unavailable: 1 });
+  expect(probe.body).toEqual({
+    ready: true,
+    status: 'degraded',
+    temporal: 'ok',
+    namespace: 'ok',
+    search_attributes: 'ok',
+    worker: 'ok',
+    tenants_unavailable: 1,
+  });
   const ready = await stack.api.request('GET', '/readyz', { key: stack.operatorKey });
   expect(ready.body).toMatchObject({ ready: true, status: 'degraded', temporal: 'ok' });
   expect(ready.body.tenants_unavailable).toEqual([

@@ -41,6 +41,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: taskQueue,
     PORT: '0',
+    SIGNAL_PUSH_OPS_PORT: '0',
     SIGNAL_PUSH_OPERATOR_KEY: operatorKey,
     SIGNAL_PUSH_DATA_DIR: dataDir,
     SIGNAL_PUSH_RETRY_DELAY_SCALE: '0.01',

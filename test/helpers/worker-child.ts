@@ -10,6 +10,8 @@ export interface WorkerChild {
   terminate(): Promise<number | null>;
   /** What the process wrote to stderr so far (its log). */
   stderr(): string;
+  /** Where it serves /healthz, /readyz and /metrics. */
+  opsUrl: string;
 }
 
 /** Starts a worker process on the given task queue and resolves once it polls. */
@@ -30,6 +32,7 @@ export async function startWorkerChild(
         SIGNAL_PUSH_OUTBOUND_ALLOW: '127.0.0.1/32',
         SIGNAL_PUSH_OUTBOUND_ALLOW_HTTP: 'true',
         SIGNAL_PUSH_LOG_LEVEL: 'ERROR',
+        SIGNAL_PUSH_OPS_PORT: '0',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,9 +44,10 @@ export async function startWorkerChild(
     process.stderr.write(chunk);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
+  const opsUrl = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('worker ready')) resolve();
+      const ready = /worker ready (\S+)/.exec(chunk.toString());
+      if (ready) resolve(ready[1]!);
     });
     child.once('exit', (code) => reject(new Error(`worker process exited with ${code}`)));
   });
@@ -57,5 +61,6 @@ export async function startWorkerChild(
       return exited;
     },
     stderr: () => stderr,
+    opsUrl,
   };
 }
