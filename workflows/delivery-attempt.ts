@@ -23,6 +23,23 @@ const ATTEMPT_AS_LOCAL_ACTIVITY = 'attempt-as-local-activity';
 /** HTTP failures come back as results: these retries cover only an attempt that could not run. */
 const RETRY = { initialInterval: '1s', maximumAttempts: 5 } as const;
 
+/** The longest an attempt's local activity may run: the endpoint's timeout and the margins around it. */
+export const attemptDeadlineMs = (endpoint: Pick<EndpointSnapshot, 'timeoutMs'>): number =>
+  endpoint.timeoutMs + ACTIVITY_MARGIN_MS + PRECISE_WAIT_MS;
+
+/**
+ * The workflow task timeout a delivery starts with: longer than its attempt, so the one task that
+ * runs the attempt as a local activity never has to be kept alive by heartbeats meanwhile. On a
+ * starved machine a late heartbeat let the task time out, and the attempt was made a second time.
+ * The cost: a worker lost mid-attempt is noticed after this long, not after Temporal's default 10 s.
+ * Temporal allows at most 120 s; an endpoint's timeout is at most 30 s.
+ */
+export const deliveryTaskTimeoutMs = (endpoint: Pick<EndpointSnapshot, 'timeoutMs'>): number =>
+  Math.min(attemptDeadlineMs(endpoint) + TASK_MARGIN_MS, 120_000);
+
+/** Headroom of a delivery's workflow task over its attempt: replaying the history, recording the result. */
+const TASK_MARGIN_MS = 3_000;
+
 export interface AttemptResult {
   outcome: AttemptOutcome;
   /** What the delivery's log shows; none when nothing was sent (a missed slot). */
@@ -40,7 +57,7 @@ export async function makeAttempt(
   attempt: number,
   slotAt: string | null,
 ): Promise<AttemptResult> {
-  const startToCloseTimeout = endpoint.timeoutMs + ACTIVITY_MARGIN_MS + PRECISE_WAIT_MS;
+  const startToCloseTimeout = attemptDeadlineMs(endpoint);
   // A local activity runs inside the workflow task on the worker that holds it: no activity task
   // to queue, poll and record, so a delivery is one workflow task. Its result is recorded with the
   // task's completion; a worker lost mid-attempt lets the workflow task time out, and the next

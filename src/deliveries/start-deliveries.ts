@@ -6,6 +6,7 @@ import { searchAttributes } from '../../workflows/search-attribute-keys';
 import type { DeliveryInput } from '../../workflows/delivery-contract';
 import type { EndpointRecord } from '../../workflows/records';
 import { deliveryWorkflow } from '../../workflows/delivery';
+import { deliveryTaskTimeoutMs } from '../../workflows/delivery-attempt';
 import type { PlanSettings } from './delivery-plan';
 import { deliveryPlan } from './delivery-plan';
 import type { AcceptedEvent, RenderTenant } from './render-for-endpoint';
@@ -92,6 +93,7 @@ export async function startDelivery(
       taskQueue,
       requestEagerStart: starts.eager,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowTaskTimeout: deliveryTaskTimeoutMs(input.plan.endpoint),
       typedSearchAttributes: [
         { key: searchAttributes.tenantId, value: input.tenantId },
         { key: searchAttributes.endpointId, value: input.plan.endpoint.id },

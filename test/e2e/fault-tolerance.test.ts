@@ -76,8 +76,10 @@ function describeCrashes() {
     let worker = await startWorkerChild(stack.taskQueue);
     try {
       const tenant = await createTenant(stack);
-      await createEndpoint(stack, tenant, { url: receiver.url });
-      await createEndpoint(stack, tenant, { url: `${receiver.url}?second` });
+      // A delivery whose task was in flight on the killed worker is taken up after its task timeout,
+      // which covers the endpoint's timeout: short endpoints, short wait.
+      await createEndpoint(stack, tenant, { url: receiver.url, timeout_seconds: 2 });
+      await createEndpoint(stack, tenant, { url: `${receiver.url}?second`, timeout_seconds: 2 });
       const sending = sendMany(stack, tenant, SIGNALS, 'sig_crash');
       await receiver.waitFor(Math.floor(SIGNALS / 2), 120_000);
       await worker.kill();

@@ -100,3 +100,23 @@ test('only the first 1 KB of a response body is kept in the log', async () => {
   expect(delivery.attempts[0].response_body).toBe('x'.repeat(1024));
   expect(delivery.attempts[0].error_kind).toBe('non_2xx');
 });
+
+test("an attempt longer than Temporal's default 10 s task timeout runs in one workflow task, and is made once", async () => {
+  // Past 8 s (80 % of the default timeout) the SDK would have to keep the task alive with a
+  // heartbeat; on a starved machine a late one let the task time out and the attempt run twice.
+  const target = await receiver(() => ({ status: 200, delayMs: 8_500 }));
+  const { delivery } = await deliverOnce(stack, { url: target.url, timeout_seconds: 20 });
+  expect(delivery.status).toBe('delivered');
+  expect(target.requests).toHaveLength(1);
+
+  const handle = stack.service.client.workflow.getHandle(delivery.id);
+  const timeout = (await handle.describe()).raw.executionConfig!.defaultWorkflowTaskTimeout!;
+  // The endpoint's 20 s, 5 s to connect and read, 1.5 s of precise slot wait, 3 s for the task.
+  expect(Number(timeout.seconds) + (timeout.nanos ?? 0) / 1e9).toBe(29.5);
+  const events = (await handle.fetchHistory()).events ?? [];
+  const attemptRecorded = events.findIndex((event) => event.markerRecordedEventAttributes);
+  const tasksUntilThen = events
+    .slice(0, attemptRecorded)
+    .filter((event) => event.workflowTaskCompletedEventAttributes).length;
+  expect(tasksUntilThen).toBe(1);
+}, 60_000);

@@ -18,7 +18,9 @@ test('a worker killed between attempts loses nothing: a new worker resumes at th
   const target = await startReceiver((request) => (request.n === 1 ? { status: 500 } : { status: 200 }));
   try {
     const tenant = await createTenant(stack);
-    await createEndpoint(stack, tenant, { url: target.url });
+    // The task in flight on the killed worker is taken up after its timeout, which covers the
+    // endpoint's: a short one keeps the wait short.
+    await createEndpoint(stack, tenant, { url: target.url, timeout_seconds: 1 });
     const { deliveries } = await sendSignal(stack, tenant);
     // Kill once the first attempt's outcome is recorded, before its retry timer fires.
     await eventually(async () => {

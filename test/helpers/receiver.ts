@@ -17,6 +17,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Never answer (the sender's timeout must fire). */
   hang?: boolean;
+  /** Answer this long after the request arrived. */
+  delayMs?: number;
 }
 
 export interface Receiver {
@@ -49,8 +51,10 @@ export async function startReceiver(
       waiters.splice(0).forEach((wake) => wake());
       const answer = reply(request);
       if (answer.hang) return;
-      res.writeHead(answer.status ?? 200, answer.headers);
-      res.end(answer.body ?? 'ok');
+      setTimeout(() => {
+        res.writeHead(answer.status ?? 200, answer.headers);
+        res.end(answer.body ?? 'ok');
+      }, answer.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
