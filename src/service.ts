@@ -2,6 +2,7 @@ import { planSettingsOf } from './deliveries/delivery-plan';
 import type { Server } from 'node:http';
 import type { Client, ClientInterceptors } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
+import type { Express } from 'express';
 import { createApp } from './api/app';
 import { hashApiKey } from './auth/api-keys';
 import type { OperatorKey } from './auth/operator-key';
@@ -25,6 +26,8 @@ export interface Service {
   /** The service's Temporal client (tests and the CLI count and inspect workflows with it). */
   client: Client;
   apiUrl: string | undefined;
+  /** The API's Express app, where the API runs (the OpenAPI test lists its routes). */
+  app: Express | undefined;
   temporalAddress: string;
   webUiUrl: string | undefined;
   /** Only where the API runs; workers need no key. */
@@ -117,8 +120,9 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     }
 
     let apiUrl: string | undefined;
+    let app: Express | undefined;
     if (operatorKey) {
-      const app = createApp({
+      app = createApp({
         client: connections.client,
         store,
         health: new EndpointHealthClient(connections.client, temporal.taskQueue),
@@ -136,7 +140,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         },
       });
       server = await new Promise<Server>((resolve, reject) => {
-        const listening = app.listen(config.port, config.host, () => resolve(listening));
+        const listening = app!.listen(config.port, config.host, () => resolve(listening));
         listening.once('error', reject);
       });
       const bound = server.address();
@@ -147,6 +151,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     return {
       client: connections.client,
       apiUrl,
+      app,
       temporalAddress: address,
       webUiUrl: devServer?.uiUrl,
       operatorKey,

@@ -19,6 +19,9 @@ import { signalRoutes } from './routes/signals';
 import { tenantRoutes } from './routes/tenants';
 import { PageCursors } from './page-cursor';
 import { securityHeaders } from './security-headers';
+import { docsPage } from './openapi/docs-page';
+import { apiDocument } from './openapi/document';
+import packageJson from '../../package.json';
 
 export interface AppDeps {
   client: Client;
@@ -55,6 +58,11 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ ok: true });
   });
   app.get('/readyz', readiness(deps.client, deps.store.calls, deps.operatorKeyHash));
+  const document = apiDocument(packageJson.version);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', docsPage('/openapi.json'));
   const operator = requireOperator(deps.operatorKeyHash);
   const tenant = requireTenant(deps.store);
   const cursors = new PageCursors(deps.operatorKeyHash);

@@ -83,7 +83,7 @@ const signatureSchema = z.strictObject({
 });
 
 /** Every setting an endpoint has; a preset or the service's defaults fill in what is left out. */
-const endpointSettings = {
+export const endpointSettings = {
   url: endpointUrlSchema,
   label: z.string().trim().min(1).max(200),
   description: z.string().max(1000),
