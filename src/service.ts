@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Client, ClientInterceptors } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import express from 'express';
+import type { Express } from 'express';
 import { createApp } from './api/app';
 import { opsRoutes } from './api/ops-routes';
 import { createServiceMetrics } from './metrics/service-metrics';
@@ -30,6 +31,8 @@ export interface Service {
   apiUrl: string | undefined;
   /** Where a worker-only process serves /healthz, /readyz and /metrics. */
   opsUrl: string | undefined;
+  /** The API's Express app, where the API runs (the OpenAPI test lists its routes). */
+  app: Express | undefined;
   temporalAddress: string;
   webUiUrl: string | undefined;
   /** Only where the API runs; workers need no key. */
@@ -126,8 +129,9 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     const workerState = running ? () => running.getState() : undefined;
 
     let apiUrl: string | undefined;
+    let app: Express | undefined;
     if (operatorKey) {
-      const app = createApp({
+      app = createApp({
         client: connections.client,
         store,
         health: new EndpointHealthClient(connections.client, temporal.taskQueue),
@@ -165,6 +169,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       client: connections.client,
       apiUrl,
       opsUrl,
+      app,
       temporalAddress: address,
       webUiUrl: devServer?.uiUrl,
       operatorKey,

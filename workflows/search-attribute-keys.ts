@@ -11,4 +11,8 @@ export const searchAttributes = {
   deadLetteredAt: defineSearchAttributeKey('DeadLetteredAt', SearchAttributeType.DATETIME),
   eventType: defineSearchAttributeKey('EventType', SearchAttributeType.KEYWORD),
   deliveryKind: defineSearchAttributeKey('DeliveryKind', SearchAttributeType.KEYWORD),
+  /** On a delivery sent again: the id of the delivery it sends again. */
+  resentFrom: defineSearchAttributeKey('ResentFrom', SearchAttributeType.KEYWORD),
+  /** On a tenant's workflow: when the tenant was created (its runs continue as new, so StartTime is not it). */
+  tenantCreatedAt: defineSearchAttributeKey('TenantCreatedAt', SearchAttributeType.DATETIME),
 };

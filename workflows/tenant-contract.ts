@@ -4,7 +4,7 @@
  * unique labels, total size) one write at a time.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { EndpointHealthSummary, EndpointRecord, TenantRecord } from './records';
+import type { EndpointHealthSummary, EndpointRecord, TenantPlan, TenantRecord } from './records';
 
 /** What the tenant knows of one endpoint; the record itself is in its endpoint config workflow. */
 export interface EndpointIndexEntry {
@@ -111,3 +111,14 @@ export const setEndpointHealthUpdate = defineUpdate<void, [SetEndpointHealthInpu
 );
 
 export const rotateApiKeyUpdate = defineUpdate<void, [RotateApiKeyInput]>('rotateApiKeyUpdate');
+
+/** An operator's change to a tenant: its name, its plan, or both. */
+export interface ChangeTenantInput {
+  name?: string;
+  plan?: TenantPlan;
+}
+
+/** Failure type of a plan whose endpoint quota is below the endpoints the tenant has. */
+export const PLAN_BELOW_USAGE = 'PlanBelowUsage';
+
+export const changeTenantUpdate = defineUpdate<TenantRecord, [ChangeTenantInput]>('changeTenantUpdate');

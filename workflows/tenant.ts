@@ -8,6 +8,7 @@ import {
 } from '@temporalio/workflow';
 import {
   adoptLegacyEndpointsUpdate,
+  changeTenantUpdate,
   ENDPOINT_LABEL_TAKEN,
   ENDPOINT_NOT_FOUND,
   ENDPOINT_QUOTA_REACHED,
@@ -16,6 +17,7 @@ import {
   HARD_MAX_ENDPOINTS,
   legacyEndpointsQuery,
   MAX_TENANT_STATE_JSON_BYTES,
+  PLAN_BELOW_USAGE,
   registerEndpointUpdate,
   relabelEndpointUpdate,
   removeEndpointUpdate,
@@ -154,6 +156,28 @@ export async function tenantWorkflow(input: TenantState): Promise<void> {
       remeasure(id);
     }
   });
+  // Checked here, where writes run one at a time: no endpoint can be added between check and change.
+  setHandler(
+    changeTenantUpdate,
+    ({ name, plan }) => {
+      if (name !== undefined) tenant.name = name;
+      if (plan !== undefined) tenant.plan = plan;
+      return tenant;
+    },
+    {
+      validator: ({ name, plan }) => {
+        const quota = Math.min(plan?.max_endpoints ?? HARD_MAX_ENDPOINTS, HARD_MAX_ENDPOINTS);
+        const endpoints = Object.keys(index).length;
+        if (plan !== undefined && endpoints > quota) {
+          throw ApplicationFailure.create({
+            type: PLAN_BELOW_USAGE,
+            message: `the tenant has ${endpoints} endpoints, more than the ${quota} the plan would allow`,
+          });
+        }
+        requireRoomFor(name ?? '');
+      },
+    },
+  );
   // The old hash is gone with this update: a leaked key stops working as soon as it returns.
   setHandler(rotateApiKeyUpdate, ({ apiKeyHash }) => {
     tenant.api_key_hash = apiKeyHash;

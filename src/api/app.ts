@@ -19,7 +19,11 @@ import { endpointRoutes } from './routes/endpoints';
 import { eventRoutes } from './routes/events';
 import { signalRoutes } from './routes/signals';
 import { tenantRoutes } from './routes/tenants';
+import { PageCursors } from './page-cursor';
 import { securityHeaders } from './security-headers';
+import { docsPage } from './openapi/docs-page';
+import { apiDocument } from './openapi/document';
+import packageJson from '../../package.json';
 
 export interface AppDeps {
   client: Client;
@@ -66,9 +70,15 @@ export function createApp(deps: AppDeps): express.Express {
       tenants: { calls: deps.store.calls, operatorKeyHash: deps.operatorKeyHash },
     }),
   );
+  const document = apiDocument(packageJson.version);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', docsPage('/openapi.json'));
   const operator = requireOperator(deps.operatorKeyHash);
   const tenant = requireTenant(deps.store);
-  app.use('/v1/tenants', operator, tenantRoutes(deps.store));
+  const cursors = new PageCursors(deps.operatorKeyHash);
+  app.use('/v1/tenants', operator, tenantRoutes({ client: deps.client, store: deps.store, cursors }));
   const policy = new AddressPolicy(deps.outbound);
   warnIfRelaxed(policy);
   const intake = { starts: deps.deliveryStarts, store: deps.store, settings: deps.delivery };
@@ -84,10 +94,21 @@ export function createApp(deps: AppDeps): express.Express {
       policy,
       delivery: deps.delivery,
       deliveryStarts: deps.deliveryStarts,
+      cursors,
     }),
   );
-  app.use('/v1/deliveries', tenant, deliveryRoutes(deps.client));
-  app.use('/v1/dead-letters', tenant, deadLetterRoutes(deps.client));
+  app.use(
+    '/v1/deliveries',
+    tenant,
+    deliveryRoutes({
+      client: deps.client,
+      cursors,
+      store: deps.store,
+      starts: deps.deliveryStarts,
+      settings: deps.delivery,
+    }),
+  );
+  app.use('/v1/dead-letters', tenant, deadLetterRoutes({ client: deps.client, cursors }));
 
   app.use(unknownRoute);
   app.use(errorHandler);

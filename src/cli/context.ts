@@ -1,5 +1,6 @@
 import { planSettingsOf } from '../deliveries/delivery-plan';
 import type { EndpointTestDeps } from '../services/endpoint-test';
+import type { ResendDeps } from '../services/delivery-resend';
 import type { Client } from '@temporalio/client';
 import path from 'node:path';
 import { AesGcmCodec } from '../codec/aes-gcm-codec';
@@ -81,8 +82,8 @@ export class CliContext {
     return new EndpointHealthClient(await this.client(), this.loadConfig().temporal.taskQueue);
   }
 
-  /** What a send-test from here starts its delivery with: the service's own settings. */
-  async endpointTests(): Promise<EndpointTestDeps> {
+  /** What a send-test or a resend from here starts its delivery with: the service's own settings. */
+  async deliveryServices(): Promise<EndpointTestDeps & ResendDeps> {
     const config = this.loadConfig();
     return {
       store: await this.tenantStore(),

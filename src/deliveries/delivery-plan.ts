@@ -45,6 +45,14 @@ export function deliveryPlan(endpoint: EndpointRecord, settings: PlanSettings): 
   };
 }
 
+/** A send-test's plan: one attempt, no dead letter, outside the endpoint's rate limit. */
+export const testPlan = (endpoint: EndpointRecord, settings: PlanSettings): DeliveryPlan => ({
+  ...deliveryPlan(endpoint, settings),
+  retryDelaysMs: [],
+  deadLetterQueue: false,
+  rateLimitPerMinute: null,
+});
+
 export function scaledDelays(seconds: number[], settings: Pick<PlanSettings, 'retryDelayScale'>): number[] {
   return seconds.map((s) => Math.round(s * 1000 * settings.retryDelayScale));
 }

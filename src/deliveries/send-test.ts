@@ -8,7 +8,7 @@ import type { DeliveryState } from '../../workflows/delivery-contract';
 import type { EndpointRecord } from '../../workflows/records';
 import type { EventType } from '../events';
 import { eventTypeSpec } from '../events';
-import { deliveryPlan } from './delivery-plan';
+import { testPlan } from './delivery-plan';
 import type { RenderTenant } from './render-for-endpoint';
 import { renderForEndpoint } from './render-for-endpoint';
 import type { DeliverySettings, DeliveryStarts } from './start-deliveries';
@@ -46,12 +46,7 @@ export async function sendTest(
   const data = spec.idField ? { ...sample, [spec.idField]: id } : sample;
   const event = { id, type, occurredAt: new Date().toISOString(), data };
   const { payload, rejection } = renderForEndpoint(event, tenant, endpoint, settings.maxPayloadBytes);
-  const plan = {
-    ...deliveryPlan(endpoint, settings),
-    retryDelaysMs: [],
-    deadLetterQueue: false,
-    rateLimitPerMinute: null,
-  };
+  const plan = testPlan(endpoint, settings);
   const deliveryId = deliveryWorkflowId(endpoint.id, id);
   await startDelivery(starts, settings.taskQueue, {
     deliveryId,

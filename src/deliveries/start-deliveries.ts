@@ -73,6 +73,8 @@ export interface DeliveryStart extends DeliveryInput {
   eventType: string;
   /** PQ Intel's signal type (intent_post, job_change…). */
   signalType?: string;
+  /** The delivery this one sends again (`POST /v1/deliveries/:id/resend`). */
+  resentFrom?: string;
 }
 
 /** Starts one delivery workflow; an id already used means the same delivery was started before. */
@@ -81,7 +83,7 @@ export async function startDelivery(
   taskQueue: string,
   start: DeliveryStart,
 ): Promise<StartedDelivery> {
-  const { eventType, signalType, ...input } = start;
+  const { eventType, signalType, resentFrom, ...input } = start;
   const started = {
     endpoint_id: input.plan.endpoint.id,
     delivery_id: input.deliveryId,
@@ -101,6 +103,7 @@ export async function startDelivery(
         { key: searchAttributes.eventType, value: eventType },
         { key: searchAttributes.deliveryKind, value: input.kind },
         ...(signalType ? [{ key: searchAttributes.signalType, value: signalType }] : []),
+        ...(resentFrom ? [{ key: searchAttributes.resentFrom, value: resentFrom }] : []),
         { key: searchAttributes.deliveryStatus, value: 'pending' },
         { key: searchAttributes.deliveryAttempts, value: 0 },
       ],

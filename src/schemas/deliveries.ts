@@ -1,20 +1,26 @@
 import { z } from 'zod';
 import { DELIVERY_STATUSES } from '../../workflows/delivery-contract';
 import { endpointIdSchema, signalIdSchema } from './ids';
+import { RANGE_PROBLEM, pageQueryFields, rangeInOrder } from './pages';
 
-export const deliveryListQuerySchema = z.strictObject({
-  endpoint_id: endpointIdSchema.optional(),
-  signal_id: signalIdSchema.optional(),
-  status: z.enum(DELIVERY_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+/** `since` and `until` bound when a delivery was started. */
+export const deliveryListQuerySchema = z
+  .strictObject({
+    endpoint_id: endpointIdSchema.optional(),
+    signal_id: signalIdSchema.optional(),
+    status: z.enum(DELIVERY_STATUSES).optional(),
+    ...pageQueryFields(500),
+  })
+  .refine(rangeInOrder, RANGE_PROBLEM);
 
 export type DeliveryListQuery = z.infer<typeof deliveryListQuerySchema>;
 
-export const deadLetterListQuerySchema = z.strictObject({
-  endpoint_id: endpointIdSchema.optional(),
-  since: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+/** `since` and `until` bound when a delivery was dead-lettered. */
+export const deadLetterListQuerySchema = z
+  .strictObject({
+    endpoint_id: endpointIdSchema.optional(),
+    ...pageQueryFields(500),
+  })
+  .refine(rangeInOrder, RANGE_PROBLEM);
 
 export type DeadLetterListQuery = z.infer<typeof deadLetterListQuerySchema>;

@@ -7,7 +7,7 @@ import { payloadFormatSchema } from '../render/payload-format';
 import { PRESET_NAMES } from '../endpoints/presets';
 import { CLASSIFICATIONS, SIGNAL_TYPES } from './signal';
 import { customHeadersSchema, headerNameSchema } from './headers';
-import { decodeEndpointCursor } from '../endpoints/endpoint-pages';
+import { RANGE_PROBLEM, pageQueryFields, rangeInOrder } from './pages';
 
 /** PQ Intel allows a 30 s timeout at most; shorter ones are for impatient receivers (and tests). */
 export const MAX_TIMEOUT_SECONDS = 30;
@@ -83,7 +83,7 @@ const signatureSchema = z.strictObject({
 });
 
 /** Every setting an endpoint has; a preset or the service's defaults fill in what is left out. */
-const endpointSettings = {
+export const endpointSettings = {
   url: endpointUrlSchema,
   label: z.string().trim().min(1).max(200),
   description: z.string().max(1000),
@@ -150,15 +150,7 @@ export const rotateSecretSchema = z.strictObject({
   overlap_seconds: z.number().int().min(0).max(MAX_SECRET_OVERLAP_SECONDS).optional(),
 });
 
-/** A page of the endpoint list: 100 by default; the cursor comes from the previous page. */
-export const endpointListQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z
-    .string()
-    .max(200)
-    .refine(
-      (cursor) => decodeEndpointCursor(cursor) !== undefined,
-      'must be a next_cursor from a previous page',
-    )
-    .optional(),
-});
+/** A page of the endpoint list, oldest first; `since` and `until` bound when endpoints were created. */
+export const endpointListQuerySchema = z
+  .strictObject(pageQueryFields(1000))
+  .refine(rangeInOrder, RANGE_PROBLEM);

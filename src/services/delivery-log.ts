@@ -21,6 +21,8 @@ export interface DeliverySummary {
   dead_lettered_at: string | null;
   created_at: string;
   completed_at: string | null;
+  /** The delivery this one sent again; null for a delivery of its own. */
+  resent_from: string | null;
 }
 
 export interface DeliveryDetail extends DeliverySummary {
@@ -49,6 +51,7 @@ export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): DeliverySum
     dead_lettered_at: attributes.get(searchAttributes.deadLetteredAt)?.toISOString() ?? null,
     created_at: info.startTime.toISOString(),
     completed_at: info.closeTime?.toISOString() ?? null,
+    resent_from: attributes.get(searchAttributes.resentFrom) ?? null,
   };
 }
 
@@ -144,7 +147,7 @@ export interface DeadLetterSelection {
   query?: string | undefined;
 }
 
-const deadLetterFilter = (selection: DeadLetterSelection): DeliveryFilter => ({
+export const deadLetterFilter = (selection: DeadLetterSelection): DeliveryFilter => ({
   tenantId: selection.tenantId,
   endpointId: selection.endpointId,
   status: 'dead_lettered',

@@ -14,6 +14,7 @@ import type {
 import { searchAttributes } from '../../workflows/search-attribute-keys';
 import { tenantWorkflow } from '../../workflows/tenant';
 import {
+  changeTenantUpdate,
   endpointIndexQuery,
   endpointRevisionUpdate,
   registerEndpointUpdate,
@@ -23,12 +24,12 @@ import {
   setEndpointHealthUpdate,
   tenantQuery,
 } from '../../workflows/tenant-contract';
-import type { IndexedEndpoint, TenantState } from '../../workflows/tenant-contract';
+import type { ChangeTenantInput, IndexedEndpoint, TenantState } from '../../workflows/tenant-contract';
 import { EndpointRecordCache } from './endpoint-record-cache';
 import { endpointWithDefaults, tenantWithDefaults } from './legacy-records';
 import { startEndpointConfig } from './start-endpoint-config';
 import { TenantCalls } from './tenant-calls';
-import { endpointRules, ifEndpointExists, ifFound } from './workflow-answers';
+import { endpointRules, ifEndpointExists, ifFound, planRules } from './workflow-answers';
 
 /**
  * How long a read of a tenant is reused. A tenant workflow answers queries one at a time, so at
@@ -67,7 +68,11 @@ export class TenantStore {
     await this.client.workflow.start(tenantWorkflow, {
       workflowId: tenantWorkflowId(state.tenant.id),
       taskQueue,
-      typedSearchAttributes: [{ key: searchAttributes.tenantId, value: state.tenant.id }],
+      typedSearchAttributes: [
+        { key: searchAttributes.tenantId, value: state.tenant.id },
+        // Listings order and filter tenants by it without asking each one's workflow.
+        { key: searchAttributes.tenantCreatedAt, value: new Date(state.tenant.created_at) },
+      ],
       args: [state],
     });
   }
@@ -175,6 +180,24 @@ export class TenantStore {
       return true;
     });
     return rotated ?? false;
+  }
+
+  /**
+   * Changes a tenant's name or plan; `undefined` when no such tenant exists. Throws `PlanBelowUsage`
+   * when the plan's quota is below the endpoints the tenant has.
+   */
+  async changeTenant(tenantId: string, change: ChangeTenantInput): Promise<TenantRecord | undefined> {
+    const changed = await ifFound(() =>
+      planRules(() =>
+        this.writing(tenantId, () => this.calls.update(tenantId, changeTenantUpdate, change), true),
+      ),
+    );
+    return changed && tenantWithDefaults(changed);
+  }
+
+  /** Drops what this process remembers of a tenant (it has just been deleted). */
+  forget(tenantId: string): void {
+    for (const key of [`${tenantId}/tenant`, `${tenantId}/endpoints`]) this.reads.delete(key);
   }
 
   /** The tenant's endpoint index; records the previous version kept in the tenant move out first. */

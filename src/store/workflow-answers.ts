@@ -5,6 +5,7 @@ import {
   ENDPOINT_LABEL_TAKEN,
   ENDPOINT_NOT_FOUND,
   ENDPOINT_QUOTA_REACHED,
+  PLAN_BELOW_USAGE,
   TENANT_STATE_FULL,
 } from '../../workflows/tenant-contract';
 
@@ -60,6 +61,21 @@ export async function ifEndpointExists<T>(write: () => Promise<T>): Promise<T | 
       error instanceof WorkflowNotFoundError
     ) {
       return undefined;
+    }
+    throw error;
+  }
+}
+
+/** A plan refused because the tenant already has more endpoints than it would allow. */
+export class PlanBelowUsage extends Error {}
+
+export async function planRules<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === PLAN_BELOW_USAGE) {
+      throw new PlanBelowUsage(cause.message);
     }
     throw error;
   }

@@ -427,6 +427,21 @@ test('endpoints test exits 1 when the receiver refuses, and 2 for a type the end
   expect(wrongType.stderr).toContain("--event-type is not one of the endpoint's event types (buying_signal)");
 });
 
+test('deliveries resend starts a new delivery that names the original, and exits 4 for an unknown one', async () => {
+  const tenant = await createTenant(stack);
+  await createEndpoint(stack, tenant, { url: healthy.url });
+  const { deliveries } = await sendSignal(stack, tenant);
+  const original = await settledDelivery(stack, tenant, deliveries[0]!.delivery_id);
+  const result = await cliOfService('deliveries', 'resend', original.id, '--json');
+  expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
+  const resent = JSON.parse(result.stdout);
+  expect(resent).toMatchObject({ resent_from: original.id, signal_id: original.signal_id });
+  const logged = await settledDelivery(stack, tenant, resent.delivery_id);
+  expect(logged).toMatchObject({ status: 'delivered', resent_from: original.id });
+  const unknown = await cliOfService('deliveries', 'resend', 'dlv_ep_0000000000000000_nope');
+  expect(unknown).toMatchObject({ code: 4, stderr: 'signal-push: delivery not found\n' });
+});
+
 test('endpoints list of an unknown tenant exits 4', async () => {
   const result = await cli('endpoints', 'list', '--tenant', 'ten_0000000000000000');
   expect(result).toMatchObject({ code: 4, stderr: 'signal-push: tenant not found\n' });
@@ -446,6 +461,7 @@ test('--help on every command exits 0 and documents the exit codes', async () =>
     ['endpoints', 'test'],
     ['deliveries', 'list'],
     ['deliveries', 'show'],
+    ['deliveries', 'resend'],
     ['dead-letters', 'list'],
     ['replay'],
     ['pause'],

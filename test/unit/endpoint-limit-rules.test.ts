@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { endpointLimitProblems, ENDPOINT_FIELD_LIMITS } from '../../src/endpoints/endpoint-limits';
-import { endpointPage } from '../../src/endpoints/endpoint-pages';
+import { creationPage } from '../../src/services/creation-pages';
 import { buildEndpoint } from '../../src/endpoints/endpoint-settings';
 import { jsonBytes } from '../../workflows/json-bytes';
 
@@ -47,17 +47,23 @@ test('each custom header value is measured on its own, and all of them together'
   expect(ENDPOINT_FIELD_LIMITS.headers).toBeLessThan(20 * 900);
 });
 
-test('pages run oldest first, and a cursor holds after its endpoint is gone', () => {
+test('pages run oldest first, and a position holds after its endpoint is gone', () => {
   const all = [3, 1, 2, 5, 4].map((n) =>
     endpoint({}, `ep_000000000000000${n}`, `2026-01-0${n}T00:00:00.000Z`),
   );
-  const first = endpointPage(all, 2);
-  expect(first.endpoints.map((e) => e.id.slice(-1))).toEqual(['1', '2']);
+  const first = creationPage(all, 2);
+  expect(first.items.map((e) => e.id.slice(-1))).toEqual(['1', '2']);
   const withoutSecond = all.filter((e) => !e.id.endsWith('2'));
-  const cursor = JSON.parse(Buffer.from(first.next_cursor!, 'base64url').toString()) as [string, string];
-  const second = endpointPage(withoutSecond, 2, cursor);
-  expect(second.endpoints.map((e) => e.id.slice(-1))).toEqual(['3', '4']);
-  expect(
-    endpointPage(withoutSecond, 2, JSON.parse(Buffer.from(second.next_cursor!, 'base64url').toString())),
-  ).toMatchObject({ next_cursor: null });
+  const second = creationPage(withoutSecond, 2, { after: first.next! });
+  expect(second.items.map((e) => e.id.slice(-1))).toEqual(['3', '4']);
+  expect(creationPage(withoutSecond, 2, { after: second.next! })).toMatchObject({ next: null });
+});
+
+test('since is inclusive and until exclusive, on the creation time', () => {
+  const all = [1, 2, 3, 4, 5].map((n) =>
+    endpoint({}, `ep_000000000000000${n}`, `2026-01-0${n}T00:00:00.000Z`),
+  );
+  const page = creationPage(all, 10, { since: '2026-01-02T00:00:00Z', until: '2026-01-04T00:00:00Z' });
+  expect(page.items.map((e) => e.id.slice(-1))).toEqual(['2', '3']);
+  expect(page.next).toBeNull();
 });

@@ -31,7 +31,7 @@ export const defaultCodecCorsOrigins = (uiPort: number): string[] => [
 // Temporal's codec protocol: `Payloads` in protobuf's JSON form, so every bytes field (`data` and
 // each metadata value) is base64 (protobuf JSON accepts both alphabets).
 const bytes = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
-const payloadsBody = z.object({
+export const payloadsBody = z.object({
   payloads: z
     .array(
       z.object({

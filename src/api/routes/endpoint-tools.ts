@@ -25,7 +25,7 @@ export interface EndpointToolDeps {
 /** A day of overlap lets every receiver deploy the new Standard Webhooks secret. */
 const STANDARD_WEBHOOKS_OVERLAP_SECONDS = 24 * 60 * 60;
 
-const previewSchema = z.strictObject({
+export const previewSchema = z.strictObject({
   event_type: z.enum(EVENT_TYPES).optional(),
   /** Data to render instead of the type's sample; checked against the type's schema. */
   data: z.record(z.string(), z.unknown()).optional(),
@@ -33,7 +33,7 @@ const previewSchema = z.strictObject({
   payload_format: payloadFormatSchema.optional(),
 });
 
-const testSchema = z.strictObject({ event_type: z.enum(EVENT_TYPES).optional() });
+export const testSchema = z.strictObject({ event_type: z.enum(EVENT_TYPES).optional() });
 
 /** The event type to render: the one asked for, which the endpoint must take, or its first one. */
 function chooseType(endpoint: EndpointRecord, asked: EventType | undefined): EventType {

@@ -14,7 +14,8 @@ import {
   endpointPatchSchema,
   endpointReplaySchema,
 } from '../../schemas/endpoint';
-import { decodeEndpointCursor, endpointPage } from '../../endpoints/endpoint-pages';
+import { creationPage } from '../../services/creation-pages';
+import type { PageCursors } from '../page-cursor';
 import type { EndpointHealthClient } from '../../store/endpoint-health';
 import { EndpointRuleBroken } from '../../store/workflow-answers';
 import type { TenantStore } from '../../store/tenant-store';
@@ -89,6 +90,7 @@ export interface EndpointRouteDeps {
   delivery: DeliverySettings;
   /** Send-tests start their delivery with it. */
   deliveryStarts: DeliveryStarts;
+  cursors: PageCursors;
 }
 
 export function endpointRoutes(deps: EndpointRouteDeps): Router {
@@ -120,10 +122,15 @@ export function endpointRoutes(deps: EndpointRouteDeps): Router {
   });
 
   router.get('/', async (req, res) => {
-    const { limit, cursor } = parse(endpointListQuerySchema, req.query, 'query');
-    const endpoints = await store.listEndpoints(tenantOf(res).id);
-    const page = endpointPage(endpoints, limit, cursor ? decodeEndpointCursor(cursor) : undefined);
-    res.json({ endpoints: page.endpoints.map(endpointView), next_cursor: page.next_cursor });
+    const { limit, cursor, since, until } = parse(endpointListQuerySchema, req.query, 'query');
+    const tenantId = tenantOf(res).id;
+    const scope = ['endpoints', tenantId, since ?? null, until ?? null];
+    const after = cursor === undefined ? undefined : deps.cursors.decodeCreation(scope, cursor);
+    const page = creationPage(await store.listEndpoints(tenantId), limit, { after, since, until });
+    res.json({
+      endpoints: page.items.map(endpointView),
+      next_cursor: page.next && deps.cursors.encode(scope, page.next),
+    });
   });
 
   router.get('/:id', async (req, res) => {

@@ -4,6 +4,7 @@ import type { AttemptRecord, DeliveryStatus } from '../../../workflows/delivery-
 import type { CliContext } from '../context';
 import { getDelivery, listDeliveries } from '../../services/delivery-log';
 import type { DeliveryDetail } from '../../services/delivery-log';
+import { resendDelivery } from '../../services/delivery-resend';
 import { CliError, EXIT } from '../errors';
 import { keyValues, table, truncate } from '../format';
 import * as valid from '../validate';
@@ -34,6 +35,7 @@ function showDelivery(delivery: DeliveryDetail): string {
     ['rejected', delivery.rejected_reason],
     ['attempts', delivery.attempt_count],
     ['replays', delivery.replays],
+    ['resent from', delivery.resent_from],
     ['created', delivery.created_at],
     ['completed', delivery.completed_at],
     ['next attempt', delivery.next_attempt_at],
@@ -88,5 +90,30 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
     const delivery = await getDelivery(await ctx.client(), deliveryId);
     if (!delivery) throw new CliError('delivery not found', EXIT.notFound);
     ctx.print(options.json, delivery, () => showDelivery(delivery));
+  });
+
+  withJson(
+    deliveries
+      .command('resend')
+      .description(
+        'send a delivery again, whatever its status, as a new delivery that names the original in resent_from',
+      )
+      .argument('<deliveryId>', 'delivery id (dlv_ep_…_…)', valid.deliveryId),
+  ).action(async (deliveryId: string, options: JsonOption) => {
+    const result = await resendDelivery(await ctx.deliveryServices(), deliveryId);
+    if (result.outcome === 'not_found') throw new CliError('delivery not found', EXIT.notFound);
+    if (result.outcome === 'endpoint_deleted') {
+      throw new CliError("the delivery's endpoint has been deleted: nowhere to send it", EXIT.conflict);
+    }
+    const resent = result.delivery;
+    ctx.print(options.json, resent, () =>
+      keyValues([
+        ['delivery', resent.delivery_id],
+        ['resent from', resent.resent_from],
+        ['endpoint', resent.endpoint_id],
+        ['signal', resent.signal_id],
+        ['rejected', resent.rejected],
+      ]),
+    );
   });
 }

@@ -71,7 +71,7 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
       ),
   ).action(async (endpointId: string, options: JsonOption & { tenant: string; eventType?: EventType }) => {
     const result = await sendEndpointTest(
-      await ctx.endpointTests(),
+      await ctx.deliveryServices(),
       options.tenant,
       endpointId,
       options.eventType,
