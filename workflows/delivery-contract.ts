@@ -124,6 +124,11 @@ export interface HoldAnswer {
   consecutiveFailures: number;
   /** The endpoint's rate limit gave this attempt a slot at this time (ISO); null: go now. */
   notBefore: string | null;
+  /**
+   * Paused, and the endpoint holds as many deliveries as it can call back: this one asks again
+   * after this long (ms) instead of waiting to be called. Absent in answers older than the limit.
+   */
+  askAgainAfterMs?: number;
 }
 
 /** Failure type of an attempt whose endpoint settings cannot make a request; never retried. */

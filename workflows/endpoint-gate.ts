@@ -18,6 +18,9 @@ import { endpointHealthWorkflowId } from './ids';
  */
 export const PRECISE_WAIT_MS = 1_500;
 
+/** The longest a delivery waits before asking again whether its paused endpoint has room. */
+const MAX_ASK_AGAIN_MS = 60 * 60 * 1000;
+
 export type GateAnswer = { kind: 'go'; slotAt: string | null } | { kind: 'endpoint_deleted' };
 
 /**
@@ -49,23 +52,18 @@ export class EndpointGate {
     rateLimitPerMinute: number | null;
     missedSlots?: number;
   }): Promise<GateAnswer> {
-    this.answer = undefined;
-    const { missedSlots = 0, ...rest } = check;
-    try {
-      await this.health.signal(holdCheckSignal, {
-        deliveryId: this.deliveryId,
-        ...rest,
-        ...(missedSlots > 0 ? { missedSlots } : {}),
-      });
-    } catch (error) {
-      if (isCancellation(error)) throw error;
-      // No health workflow (an endpoint older than health tracking): nothing can hold it.
-      return { kind: 'go', slotAt: null };
-    }
+    if (!(await this.check(check))) return { kind: 'go', slotAt: null };
     let final = await this.nextAnswer();
-    if (!final.proceed) {
-      this.progress.setStatus('held');
-      await condition(() => this.answer?.proceed === true);
+    for (let refused = 0; !final.proceed; refused++) {
+      if (this.progress.status !== 'held') this.progress.setStatus('held');
+      if (final.askAgainAfterMs === undefined) {
+        await condition(() => this.answer?.proceed === true);
+      } else {
+        // No room on the endpoint's list of held deliveries: this one asks again later, each time
+        // after twice as long, up to an hour.
+        await sleep(Math.min(final.askAgainAfterMs * 2 ** refused, MAX_ASK_AGAIN_MS));
+        if (!(await this.check(check))) return { kind: 'go', slotAt: null };
+      }
       final = await this.nextAnswer();
     }
     if (final.consecutiveFailures > 0) this.reportSuccess = true;
@@ -82,6 +80,27 @@ export class EndpointGate {
       await this.health.signal(deliveryOutcomeSignal, { deliveryId: this.deliveryId, delivered });
     } catch (error) {
       if (isCancellation(error)) throw error;
+    }
+  }
+
+  /** Asks the health workflow; false when there is none (an endpoint older than health tracking). */
+  private async check(check: {
+    gone: boolean;
+    rateLimitPerMinute: number | null;
+    missedSlots?: number;
+  }): Promise<boolean> {
+    this.answer = undefined;
+    const { missedSlots = 0, ...rest } = check;
+    try {
+      await this.health.signal(holdCheckSignal, {
+        deliveryId: this.deliveryId,
+        ...rest,
+        ...(missedSlots > 0 ? { missedSlots } : {}),
+      });
+      return true;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      return false;
     }
   }
 

@@ -23,6 +23,16 @@ export interface EndpointHealthState {
   nextSlotAt: number;
 }
 
+/**
+ * How many held deliveries a paused endpoint keeps to call back on resume. The list is the health
+ * workflow's state, carried across continue-as-new: without a bound, a sender that goes on while an
+ * endpoint is paused would grow it past Temporal's payload limit and break the workflow. Deliveries
+ * beyond it ask again later (HoldAnswer.askAgainAfterMs).
+ */
+export const MAX_HELD_DELIVERIES = 1_000;
+/** The first wait of a delivery the held list had no room for; it doubles on each refusal. */
+export const ASK_AGAIN_AFTER_MS = 60_000;
+
 export type EndpointHealthInput = Pick<EndpointHealthState, 'tenantId' | 'endpointId' | 'threshold'> &
   Partial<EndpointHealthState>;
 

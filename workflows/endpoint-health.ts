@@ -12,6 +12,8 @@ import {
 import type { createActivities } from '../activities';
 import { holdAnswerSignal } from './delivery-contract';
 import {
+  ASK_AGAIN_AFTER_MS,
+  MAX_HELD_DELIVERIES,
   configureHealthSignal,
   deliveryOutcomeSignal,
   endpointHealthQuery,
@@ -129,8 +131,15 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
       return;
     }
     if (state.paused) {
-      if (!state.heldDeliveryIds.includes(deliveryId)) state.heldDeliveryIds.push(deliveryId);
-      answer(deliveryId, { ...reply, proceed: false, endpointDeleted: false });
+      const held = { ...reply, proceed: false, endpointDeleted: false };
+      if (state.heldDeliveryIds.includes(deliveryId)) {
+        answer(deliveryId, held);
+      } else if (state.heldDeliveryIds.length < MAX_HELD_DELIVERIES) {
+        state.heldDeliveryIds.push(deliveryId);
+        answer(deliveryId, held);
+      } else {
+        answer(deliveryId, { ...held, askAgainAfterMs: ASK_AGAIN_AFTER_MS });
+      }
       return;
     }
     answer(deliveryId, { ...reply, proceed: true, endpointDeleted: false, notBefore: nextSlot(missedSlots) });
