@@ -21,25 +21,36 @@ export async function listTenantPage(
   store: TenantStore,
   limit: number,
   options: CreationPageOptions,
-): Promise<CreationPage<TenantRecord>> {
+): Promise<TenantPage> {
   const slot = pLimit(READ_CONCURRENCY);
+  const unavailable: string[] = [];
+  // A tenant whose workflow cannot answer (see TenantCalls) is named apart; the others are listed.
+  const read = (id: string) =>
+    slot(() =>
+      store.get(id).catch(() => {
+        unavailable.push(id);
+        return undefined;
+      }),
+    );
   const known: Array<Promise<{ id: string; created_at: string } | undefined>> = [];
-  for await (const info of client.workflow.list({ query: tenantsQuery() })) {
+  for await (const info of client.workflow.list({ query: tenantsQuery(store.taskQueue) })) {
     const id = info.typedSearchAttributes.get(searchAttributes.tenantId);
     const createdAt = info.typedSearchAttributes.get(searchAttributes.tenantCreatedAt);
     if (!id) continue;
     known.push(
       createdAt
         ? Promise.resolve({ id, created_at: createdAt.toISOString() })
-        : slot(async () => {
-            const tenant = await store.get(id);
-            return tenant && { id, created_at: tenant.created_at };
-          }),
+        : read(id).then((tenant) => tenant && { id, created_at: tenant.created_at }),
     );
   }
   const listed = (await Promise.all(known)).filter((entry) => entry !== undefined);
   const page = creationPage(listed, limit, options);
-  const records = await Promise.all(page.items.map(({ id }) => slot(() => store.get(id))));
+  const records = await Promise.all(page.items.map(({ id }) => read(id)));
   // A tenant deleted since visibility listed it drops out of its page.
-  return { items: records.filter((record) => record !== undefined), next: page.next };
+  return { items: records.filter((record) => record !== undefined), next: page.next, unavailable };
+}
+
+export interface TenantPage extends CreationPage<TenantRecord> {
+  /** Tenants of this page whose workflow could not answer (`signal-push tenants repair` mends them). */
+  unavailable: string[];
 }

@@ -50,7 +50,7 @@ export class TenantStore {
 
   constructor(
     private readonly client: Client,
-    private readonly taskQueue: string,
+    readonly taskQueue: string,
   ) {
     this.calls = new TenantCalls(client);
     this.records = new EndpointRecordCache(client, this.calls);

@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import type { ClientInterceptors, ConnectionOptions } from '@temporalio/client';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { DeliveryStarts } from '../deliveries/start-deliveries';
+import { endCallsAfterClose } from './closed-connection';
 
 export interface TemporalConnections {
   client: Client;
@@ -29,6 +30,9 @@ async function connectionOptions(config: Config['temporal'], address: string) {
   return { address, tls: tlsOptions, apiKey: config.apiKey };
 }
 
+/** The SDK's default retries, then the guard that ends a retry after close (closed-connection.ts). */
+const clientInterceptors = [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), endCallsAfterClose];
+
 /**
  * Opens the client connection, and the worker's native one when this process runs a worker. The
  * clients encode and decode with `dataConverter` (src/codec), the same one the workers use.
@@ -46,7 +50,7 @@ export async function connectTemporal(
   interceptors?: ClientInterceptors,
 ): Promise<TemporalConnections> {
   const options = await connectionOptions(config, address);
-  const connection = await Connection.connect(options);
+  const connection = await Connection.connect({ ...options, interceptors: clientInterceptors });
   const workerConnection = runs.worker ? await NativeConnection.connect(options) : undefined;
   const clientOptions = { namespace: config.namespace, dataConverter, interceptors };
   const client = new Client({ connection, ...clientOptions });

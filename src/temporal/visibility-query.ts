@@ -109,10 +109,13 @@ export const tenantWorkflowsQuery = (tenantId: string): string =>
   );
 
 /** Every tenant's workflow that runs, that is every tenant there is. */
-export const tenantsQuery = (): string =>
-  [compare('WorkflowType', '=', TENANT_WORKFLOW_TYPE), compare('ExecutionStatus', '=', 'Running')].join(
-    ' AND ',
-  );
+/** The running tenant workflows of one deployment (its task queue: a namespace may hold others). */
+export const tenantsQuery = (taskQueue: string): string =>
+  [
+    compare('WorkflowType', '=', TENANT_WORKFLOW_TYPE),
+    compare('TaskQueue', '=', taskQueue),
+    compare('ExecutionStatus', '=', 'Running'),
+  ].join(' AND ');
 
 /** The running endpoint config workflows of a tenant (the repair command's inventory). */
 export function endpointConfigQuery(tenantId: string): string {

@@ -65,6 +65,12 @@ test('a tenant whose workflow keeps failing answers 503 and is named by readines
   expect(ready.body.tenants_unavailable).toEqual([
     expect.objectContaining({ tenant_id: broken.id, reason: expect.stringContaining('keeps failing') }),
   ]);
+  // The operator's tenant listing still answers: the broken tenant listed from its last known
+  // record, or named apart when none can be read; the others as usual.
+  const listing = await stack.api.request('GET', '/v1/tenants?limit=100', { key: stack.operatorKey });
+  expect(listing.status).toBe(200);
+  const listedIds = listing.body.tenants.map((t: { id: string }) => t.id);
+  expect([...listedIds, ...listing.body.tenants_unavailable].sort()).toEqual([healthy.id, broken.id].sort());
 
   // The healthy tenant's intake and deliveries go on while the broken one is asked again and again.
   const sent = await Promise.all(

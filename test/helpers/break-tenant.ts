@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { searchAttributes } from '../../workflows/search-attribute-keys';
 import { tenantWorkflowId } from '../../workflows/ids';
 
 /**
@@ -7,11 +8,16 @@ import { tenantWorkflowId } from '../../workflows/ids';
  */
 export async function breakTenant(client: Client, taskQueue: string, tenantId: string): Promise<void> {
   const handle = client.workflow.getHandle(tenantWorkflowId(tenantId));
-  const record = await handle.query('tenantQuery');
+  const record = await handle.query<{ created_at: string }>('tenantQuery');
   await handle.terminate('test: replaced by a corrupt run');
   await client.workflow.start('tenantWorkflow', {
     workflowId: tenantWorkflowId(tenantId),
     taskQueue,
+    // As the tenant store starts it: listings find tenants by these.
+    typedSearchAttributes: [
+      { key: searchAttributes.tenantId, value: tenantId },
+      { key: searchAttributes.tenantCreatedAt, value: new Date(record.created_at) },
+    ],
     args: [{ tenant: record, endpoints: { ep_corrupt: null } }],
   });
 }

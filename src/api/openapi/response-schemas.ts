@@ -56,7 +56,13 @@ export const tenantCreatedSchema = tenantSchema
   })
   .meta({ id: 'TenantCreated' });
 
-export const tenantPageSchema = z.strictObject({ tenants: z.array(tenantSchema), next_cursor: nextCursor });
+export const tenantPageSchema = z.strictObject({
+  tenants: z.array(tenantSchema),
+  tenants_unavailable: z
+    .array(z.string())
+    .meta({ description: "Ids of this page's tenants whose workflow cannot answer (see tenants repair)." }),
+  next_cursor: nextCursor,
+});
 export const tenantDeletedSchema = z.strictObject({
   tenant_id: z.string(),
   deleted_workflows: z.number().int(),

@@ -75,6 +75,7 @@ export function tenantRoutes({ client, store, cursors }: TenantRouteDeps): Route
     const page = await listTenantPage(client, store, limit, { after, since, until });
     res.json({
       tenants: page.items.map(tenantView),
+      tenants_unavailable: page.unavailable,
       next_cursor: page.next && cursors.encode(scope, page.next),
     });
   });
