@@ -6,6 +6,7 @@ import type { AttemptRecord, EndpointSnapshot } from '../workflows/delivery-cont
 import { SLOT_MISSED } from '../workflows/rate-slots';
 import { classifyError, classifyStatus } from './classify-outcome';
 import { retryAfterMs } from './retry-after';
+import { traceContextHeaders } from './trace-context';
 import { SigningSettingError, hmacHex, signatureHeaders } from './signature-schemes';
 import type { SignedMessage, SigningSpec } from './signature-schemes';
 
@@ -60,6 +61,7 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
     'user-agent': deps.userAgent,
     'x-signal-push-delivery-id': input.deliveryId,
     'x-signal-push-attempt': String(input.attempt),
+    ...(endpoint.traceContext ? traceContextHeaders() : {}),
     ...signed(
       { scheme: endpoint.signature.scheme, header: endpoint.signature.header, secrets },
       // The delivery id is the message id: the same on every attempt, so receivers can deduplicate.
