@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import { ENDPOINT_MISCONFIGURED } from '../workflows/delivery-contract';
@@ -47,6 +48,9 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
       type: SLOT_MISSED,
       message: 'the rate-limit slot had passed',
       nonRetryable: true,
+      // An outcome the schedule expects, not a fault: the SDK logs it at debug, not as a warning
+      // with a stack trace, and tracing does not mark the attempt's span as an error.
+      category: ApplicationFailureCategory.BENIGN,
     });
   }
   const endpoint = currentSnapshot(input.endpoint);
