@@ -24,6 +24,7 @@ import { registerSearchAttributes } from './temporal/search-attributes';
 import { createWorker } from './worker';
 import path from 'node:path';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { requestIdClientInterceptor } from './temporal/request-id-client-interceptor';
 import { tracingClientInterceptors } from './tracing/temporal-tracing';
 import { startTracing } from './tracing/tracing';
 
@@ -105,7 +106,11 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       { worker: runsWorker, api: runsApi },
       dataConverter,
       {
-        workflow: [...tracingClientInterceptors(tracing), ...(options.clientInterceptors?.workflow ?? [])],
+        workflow: [
+          ...tracingClientInterceptors(tracing),
+          requestIdClientInterceptor,
+          ...(options.clientInterceptors?.workflow ?? []),
+        ],
       },
     );
     await registerSearchAttributes(connections.client, temporal.namespace);

@@ -14,6 +14,7 @@ import { jsonBody } from './json-body';
 import { httpMetrics } from './http-metrics';
 import { opsRoutes } from './ops-routes';
 import { apiRateLimit } from './rate-limit';
+import { requestId } from './request-id';
 import { requestSpan } from './request-span';
 import { deadLetterRoutes, deliveryRoutes } from './routes/deliveries';
 import { endpointRoutes } from './routes/endpoints';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestId);
   if (deps.traced) app.use(requestSpan());
   app.use(httpMetrics(deps.metrics));
   app.use(securityHeaders());

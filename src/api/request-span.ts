@@ -19,6 +19,7 @@ export function requestSpan(): RequestHandler {
           'http.request.method': req.method,
           // The path only: a query string may carry a callback URL and its token.
           'url.path': req.path,
+          'http.request.header.x-request-id': [String(res.getHeader('x-request-id') ?? '')],
         },
       },
       parent,
