@@ -16,19 +16,13 @@ const METHOD = {
 const WORKFLOW_FAILED = 'Workflow failed';
 
 /**
- * Fields that tie a line to the API request (workflows/request-id-interceptors.ts) and the trace
- * (Temporal's OpenTelemetry interceptors) it belongs to.
- */
-const CORRELATION_FIELDS = ['request_id', 'trace_id', 'span_id'];
-
-/**
  * The Temporal SDK's logger as lines of the service log: the SDK's own messages, workflows' and
  * activities' `log`, and (forwarded) the native core's. Their metadata become fields.
  *
  * The SDK logs every failed workflow as a warning with its error and stack. A delivery that ends
  * failed is an outcome the service expects (its attempts are in its history, its dead letter is
- * kept): the warning stays, as one line naming the delivery and why, and the request and trace
- * behind it, without the stack.
+ * kept): the warning stays, as one line naming the delivery and why, and the API request behind
+ * it (workflows/request-id-interceptors.ts), without the stack.
  */
 export class RuntimeLog implements Logger {
   constructor(private readonly target: ServiceLog) {}
@@ -40,11 +34,9 @@ export class RuntimeLog implements Logger {
       const error = fields.error as { message?: unknown } | undefined;
       const reason = typeof error?.message === 'string' ? error.message : 'unknown reason';
       const deliveryId = String(fields.workflowId);
-      const correlation = Object.fromEntries(
-        CORRELATION_FIELDS.filter((key) => key in fields).map((key) => [key, fields[key]]),
-      );
+      const request = 'request_id' in fields ? { request_id: fields.request_id } : {};
       this.target[METHOD[level]](
-        { deliveryId, reason, ...correlation },
+        { deliveryId, reason, ...request },
         `Delivery ${deliveryId} failed: ${reason}`,
       );
       return;
