@@ -14,6 +14,8 @@ const METHOD = {
 
 /** What the SDK's workflow lifecycle logs when a workflow fails; it marks the event by nothing else. */
 const WORKFLOW_FAILED = 'Workflow failed';
+/** How webpack's report on the workflow bundle starts; the SDK logs it whole, at INFO. */
+const BUNDLER_REPORT = 'asset workflow-bundle-';
 
 /**
  * The Temporal SDK's logger as lines of the service log: the SDK's own messages, workflows' and
@@ -23,6 +25,9 @@ const WORKFLOW_FAILED = 'Workflow failed';
  * failed is an outcome the service expects (its attempts are in its history, its dead letter is
  * kept): the warning stays, as one line naming the delivery and why, and the API request behind
  * it (workflows/request-id-interceptors.ts), without the stack.
+ *
+ * Bundling the workflows at start, the SDK logs webpack's report of every module, twenty lines
+ * in one record, at INFO: that goes to DEBUG, and its one-line "Workflow bundle created" stays.
  */
 export class RuntimeLog implements Logger {
   constructor(private readonly target: ServiceLog) {}
@@ -39,6 +44,10 @@ export class RuntimeLog implements Logger {
         { deliveryId, reason, ...request },
         `Delivery ${deliveryId} failed: ${reason}`,
       );
+      return;
+    }
+    if (level === 'INFO' && message.startsWith(BUNDLER_REPORT)) {
+      this.target.debug(fields, message);
       return;
     }
     this.target[METHOD[level]](fields, message);
