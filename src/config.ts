@@ -78,8 +78,8 @@ const envSchema = z
     TEMPORAL_CLI_PATH: optionalString,
     TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
-    // OpenTelemetry's own variables (https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/);
-    // the exporter and the SDK read the rest of them (headers, timeouts, sampler, batch sizes) themselves.
+    // OpenTelemetry's own variables, as its SDK environment specification names them; the exporter
+    // and the SDK read the rest (headers, timeouts, sampler, batch sizes) themselves.
     OTEL_SDK_DISABLED: optionalString,
     OTEL_TRACES_EXPORTER: optionalString.pipe(z.enum(TRACES_EXPORTERS).optional()),
     OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,

@@ -18,9 +18,9 @@ export interface Tracing {
 /**
  * Turns tracing on for this process, or leaves it off (`undefined`) when neither the configuration
  * nor `exporter` asks for it. On, it sets OpenTelemetry's global tracer provider, W3C Trace Context
- * propagation (activities/trace-context.ts), and the async-local context that carries the active span from an API request into
- * the Temporal client calls it makes. A given `exporter` (tests keep spans in memory) wins over the
- * configured one, and gets each span as it ends.
+ * propagation (activities/trace-context.ts), and the async-local context that carries the active
+ * span from an API request into the Temporal client calls it makes. A given `exporter` (tests keep
+ * spans in memory) wins over the configured one, and gets each span as it ends.
  */
 export function startTracing(
   exporterName: Config['tracesExporter'],
