@@ -1,4 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import { ENDPOINT_MISCONFIGURED } from '../workflows/delivery-contract';
@@ -6,6 +7,7 @@ import type { AttemptRecord, EndpointSnapshot } from '../workflows/delivery-cont
 import { SLOT_MISSED } from '../workflows/rate-slots';
 import { classifyError, classifyStatus } from './classify-outcome';
 import { retryAfterMs } from './retry-after';
+import { traceContextHeaders } from './trace-context';
 import { SigningSettingError, hmacHex, signatureHeaders } from './signature-schemes';
 import type { SignedMessage, SigningSpec } from './signature-schemes';
 
@@ -46,6 +48,9 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
       type: SLOT_MISSED,
       message: 'the rate-limit slot had passed',
       nonRetryable: true,
+      // An outcome the schedule expects, not a fault: the SDK logs it at debug, not as a warning
+      // with a stack trace, and tracing does not mark the attempt's span as an error.
+      category: ApplicationFailureCategory.BENIGN,
     });
   }
   const endpoint = currentSnapshot(input.endpoint);
@@ -60,6 +65,7 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
     'user-agent': deps.userAgent,
     'x-signal-push-delivery-id': input.deliveryId,
     'x-signal-push-attempt': String(input.attempt),
+    ...(endpoint.traceContext ? traceContextHeaders() : {}),
     ...signed(
       { scheme: endpoint.signature.scheme, header: endpoint.signature.header, secrets },
       // The delivery id is the message id: the same on every attempt, so receivers can deduplicate.

@@ -20,6 +20,13 @@ const commaList = z
       .filter(Boolean),
   );
 
+/** What `OTEL_TRACES_EXPORTER` may name: one exporter, or none. */
+const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
+/** Only OTLP over HTTP with protobuf bodies, the specification's default, is built in. */
+const otlpProtocol = optionalString.pipe(
+  z.literal('http/protobuf', { message: 'only http/protobuf is supported' }).optional(),
+);
+
 const envSchema = z
   .object({
     SIGNAL_PUSH_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
@@ -71,6 +78,14 @@ const envSchema = z
     TEMPORAL_CLI_PATH: optionalString,
     TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
+    // OpenTelemetry's own variables, as its SDK environment specification names them; the exporter
+    // and the SDK read the rest (headers, timeouts, sampler, batch sizes) themselves.
+    OTEL_SDK_DISABLED: optionalString,
+    OTEL_TRACES_EXPORTER: optionalString.pipe(z.enum(TRACES_EXPORTERS).optional()),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString,
+    OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
   })
   .refine((env) => !env.SIGNAL_PUSH_OPS_WEBHOOK_URL || env.SIGNAL_PUSH_OPS_WEBHOOK_SECRET, {
     path: ['SIGNAL_PUSH_OPS_WEBHOOK_SECRET'],
@@ -104,6 +119,8 @@ export interface Config {
   codecKeys: string | undefined;
   codecCorsOrigins: string[];
   apiRateLimitPerMinute: number;
+  /** Where spans go: an OTLP collector, the console, or nowhere (`null`, the default: no tracing). */
+  tracesExporter: 'otlp' | 'console' | null;
   temporal: {
     /** `undefined` means: start and use the embedded dev server. */
     address: string | undefined;
@@ -161,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     codecKeys: e.SIGNAL_PUSH_CODEC_KEYS,
     codecCorsOrigins: e.SIGNAL_PUSH_CODEC_CORS_ORIGINS,
     apiRateLimitPerMinute: e.SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE,
+    tracesExporter: tracesExporterOf(e),
     temporal: Object.freeze({
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -172,4 +190,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       uiPort: e.TEMPORAL_UI_PORT,
     }),
   });
+}
+
+/**
+ * Tracing is off unless asked for: by naming an exporter, or by giving a collector's address (the
+ * OTLP exporter is then implied). `OTEL_SDK_DISABLED=true` or `OTEL_TRACES_EXPORTER=none` turn it off
+ * whatever else is set.
+ */
+function tracesExporterOf(e: z.infer<typeof envSchema>): Config['tracesExporter'] {
+  if (e.OTEL_SDK_DISABLED?.toLowerCase() === 'true' || e.OTEL_TRACES_EXPORTER === 'none') return null;
+  if (e.OTEL_TRACES_EXPORTER) return e.OTEL_TRACES_EXPORTER;
+  return e.OTEL_EXPORTER_OTLP_ENDPOINT || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : null;
 }

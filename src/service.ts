@@ -1,6 +1,6 @@
 import { planSettingsOf } from './deliveries/delivery-plan';
 import type { Server } from 'node:http';
-import type { Client, ClientInterceptors } from '@temporalio/client';
+import type { Client, WorkflowClientInterceptor } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import express from 'express';
 import type { Express } from 'express';
@@ -24,6 +24,10 @@ import { startDevServer } from './temporal/dev-server';
 import { registerSearchAttributes } from './temporal/search-attributes';
 import { createWorker } from './worker';
 import path from 'node:path';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { requestIdClientInterceptor } from './temporal/request-id-client-interceptor';
+import { tracingClientInterceptors } from './tracing/temporal-tracing';
+import { startTracing } from './tracing/tracing';
 
 export interface Service {
   /** The service's Temporal client (tests and the CLI count and inspect workflows with it). */
@@ -50,7 +54,9 @@ export interface ServiceOptions {
   /** Run the embedded dev server without its SQLite file (benchmarks compare the two). */
   inMemoryDevServer?: boolean;
   /** Added to the service's Temporal clients (the benchmark counts eager starts with one). */
-  clientInterceptors?: ClientInterceptors;
+  clientInterceptors?: { workflow?: WorkflowClientInterceptor[] };
+  /** Turns tracing on with spans sent here, whatever OTEL_* says (tests read them from memory). */
+  spanExporter?: SpanExporter;
 }
 
 /**
@@ -83,6 +89,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
   let server: Server | undefined;
   let store: TenantStore | undefined;
   const metrics = createServiceMetrics();
+  const tracing = startTracing(config.tracesExporter, options.spanExporter);
   const stop = async (): Promise<void> => {
     // Stop taking signals first, then let in-flight attempts finish or hand them back.
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -91,6 +98,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
     await worker?.close();
     await store?.calls.settled();
     await connections?.close();
+    await tracing?.shutdown();
     await devServer?.stop();
   };
 
@@ -100,7 +108,13 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       address,
       { worker: runsWorker, api: runsApi },
       dataConverter,
-      options.clientInterceptors,
+      {
+        workflow: [
+          ...tracingClientInterceptors(tracing),
+          requestIdClientInterceptor,
+          ...(options.clientInterceptors?.workflow ?? []),
+        ],
+      },
     );
     await registerSearchAttributes(connections.client, temporal.namespace);
     store = new TenantStore(connections.client, temporal.taskQueue);
@@ -122,6 +136,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         workflowBundlePath: options.workflowBundlePath,
         dataConverter,
         observeAttempt: (record) => metrics.observeAttempt(record),
+        tracing,
       });
       workerRun = worker.worker.run();
     }
@@ -145,6 +160,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         namespace: temporal.namespace,
         metrics,
         workerState,
+        traced: tracing !== undefined,
         rateLimitPerMinute: config.apiRateLimitPerMinute,
         codec: {
           codec,

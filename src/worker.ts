@@ -13,6 +13,9 @@ import { createSafeDispatcher } from './net/safe-dispatcher';
 import type { PlanSettings } from './deliveries/delivery-plan';
 import type { TenantStore } from './store/tenant-store';
 import { endpointDirectory } from './store/endpoint-directory';
+import { workflowInterceptorModules } from './temporal/workflow-interceptor-modules';
+import type { Tracing } from './tracing/tracing';
+import { tracingActivityInterceptors, workflowSpanSinks } from './tracing/temporal-tracing';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -27,12 +30,17 @@ export interface WorkerOptions {
    * certificates to Node's default roots for the receivers' TLS.
    */
   outbound: OutboundSettings & { proxyUrl?: string | undefined; caPath?: string | undefined };
-  /** A pre-built workflow bundle (tests build one for all files); else workflows are bundled here. */
+  /**
+   * A pre-built workflow bundle (tests build one for all files), with the interceptor modules of
+   * src/temporal/workflow-interceptor-modules.ts; else workflows are bundled here.
+   */
   workflowBundlePath?: string;
   /** Encrypts payloads and failure messages (src/codec); a pre-built bundle must carry its failure converter. */
   dataConverter?: DataConverter;
   /** Told of every attempt's record (metrics count them). */
   observeAttempt?: (record: AttemptRecord) => void;
+  /** Where workflows' and activities' spans go; `undefined`: tracing is off. */
+  tracing?: Tracing;
 }
 
 /** One connection pool per worker process, shared by every delivery to the same origin. */
@@ -64,6 +72,14 @@ export async function createWorker(
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
+    interceptors: {
+      // A pre-built bundle already carries them (test/helpers/workflow-bundle.ts).
+      ...(options.workflowBundlePath
+        ? {}
+        : { workflowModules: workflowInterceptorModules(options.tracing !== undefined) }),
+      activity: tracingActivityInterceptors(options.tracing),
+    },
+    ...(options.tracing ? { sinks: workflowSpanSinks(options.tracing) } : {}),
     activities: observed(
       createActivities({
         dispatcher,

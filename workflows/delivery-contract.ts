@@ -61,6 +61,8 @@ export interface EndpointSnapshot {
   /** Current secret first; a rotated-out one follows until its expiry. Empty: unsigned. */
   secrets: Array<{ secret: string; expiresAt: string | null }>;
   timeoutMs: number;
+  /** Send the trace's `traceparent`; absent in deliveries started before the setting existed. */
+  traceContext?: boolean;
 }
 
 /** How one round of attempts goes: where, and on what schedule; re-read for every replay. */

@@ -105,6 +105,12 @@ export interface EndpointRecord {
   /** Refuse plain-http URLs for this endpoint whatever the service allows (Siggnal). */
   https_only: boolean;
   dead_letter_queue: boolean;
+  /**
+   * Send a W3C `traceparent` (and `tracestate`) with each request, so the receiver can join the
+   * delivery's trace; only where the service traces. Off by default: receivers see the headers their
+   * webhook pages document, and no more.
+   */
+  trace_context: boolean;
   health: EndpointHealthSummary;
   created_at: string;
   updated_at: string;

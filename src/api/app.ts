@@ -14,6 +14,8 @@ import { jsonBody } from './json-body';
 import { httpMetrics } from './http-metrics';
 import { opsRoutes } from './ops-routes';
 import { apiRateLimit } from './rate-limit';
+import { requestId } from './request-id';
+import { requestSpan } from './request-span';
 import { deadLetterRoutes, deliveryRoutes } from './routes/deliveries';
 import { endpointRoutes } from './routes/endpoints';
 import { eventRoutes } from './routes/events';
@@ -43,6 +45,8 @@ export interface AppDeps {
   metrics: ServiceMetrics;
   /** Where a worker runs in this process too: its state, for readiness. */
   workerState?: () => string;
+  /** Tracing is on: each request gets a span, the parent of what it starts. */
+  traced?: boolean;
 }
 
 /** The intake and management API, without `listen()`, so tests drive it in-process. */
@@ -50,6 +54,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestId);
+  if (deps.traced) app.use(requestSpan());
   app.use(httpMetrics(deps.metrics));
   app.use(securityHeaders());
   app.use('/v1', apiRateLimit(deps.rateLimitPerMinute));

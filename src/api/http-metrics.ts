@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { ServiceMetrics } from '../metrics/service-metrics';
+import { routePattern } from './route-pattern';
 
 /**
  * Counts and times each API request under its route pattern (`/v1/endpoints/:id`), never its path,
@@ -9,10 +10,7 @@ export function httpMetrics(metrics: ServiceMetrics): RequestHandler {
   return (req, res, next) => {
     const stop = metrics.httpDuration.startTimer();
     res.once('finish', () => {
-      // A router's own root ('/') adds a trailing slash to its mount path: `/v1/signals/`.
-      const route = req.route
-        ? `${req.baseUrl}${req.route.path as string}`.replace(/(.)\/$/, '$1')
-        : 'unmatched';
+      const route = routePattern(req) ?? 'unmatched';
       const labels = { method: req.method, route };
       stop(labels);
       metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });

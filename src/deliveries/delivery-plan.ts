@@ -37,6 +37,7 @@ export function deliveryPlan(endpoint: EndpointRecord, settings: PlanSettings): 
       signature: endpoint.signature,
       secrets,
       timeoutMs: endpoint.timeout_seconds * 1000,
+      traceContext: endpoint.trace_context,
     },
     retryDelaysMs: scaledDelays(retryScheduleSeconds(endpoint.retry_policy), settings),
     deadLetterQueue: endpoint.dead_letter_queue,

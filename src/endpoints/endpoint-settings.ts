@@ -9,6 +9,9 @@ import type { EndpointCreate, EndpointPatchBody } from '../schemas/endpoint';
 import { reservedHeaderProblem } from '../schemas/headers';
 import { baseDefaults, presetDefaults } from './presets';
 
+/** The W3C Trace Context headers a delivery carries when its endpoint asks for them. */
+const TRACE_CONTEXT_HEADERS = ['traceparent', 'tracestate'];
+
 export interface NewEndpointContext {
   id: string;
   tenantId: string;
@@ -55,6 +58,7 @@ export function buildEndpoint(body: EndpointCreate, context: NewEndpointContext)
     rate_limit_per_minute: rateLimit === 'plan' ? context.plan.rate_limit_per_minute : rateLimit,
     https_only: body.https_only ?? defaults.https_only,
     dead_letter_queue: body.dead_letter_queue ?? defaults.dead_letter_queue,
+    trace_context: body.trace_context ?? defaults.trace_context,
     health: { paused: null, failing: false },
     created_at: context.now,
     updated_at: context.now,
@@ -91,6 +95,16 @@ export function endpointProblems(endpoint: EndpointRecord, plan: TenantPlan): Fi
         field: `headers.${name}`,
         problem: 'is the signature header and cannot be set by hand',
       });
+    }
+  }
+  if (endpoint.trace_context) {
+    for (const name of Object.keys(endpoint.headers)) {
+      if (TRACE_CONTEXT_HEADERS.includes(name.toLowerCase())) {
+        problems.push({
+          field: `headers.${name}`,
+          problem: 'is set by signal-push when trace_context is on',
+        });
+      }
     }
   }
   const signatureHeaderProblem = reservedHeaderProblem(signature.header);

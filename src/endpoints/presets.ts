@@ -26,6 +26,7 @@ export interface EndpointDefaults {
   rate_limit_per_minute: number | null | 'plan';
   https_only: boolean;
   dead_letter_queue: boolean;
+  trace_context: boolean;
 }
 
 const NO_FILTERS: EndpointFilters = {
@@ -55,6 +56,8 @@ export function baseDefaults(signatureHeader: string): EndpointDefaults {
     rate_limit_per_minute: 'plan',
     https_only: false,
     dead_letter_queue: false,
+    // No seed's page documents a traceparent header: sending one is the owner's choice.
+    trace_context: false,
   };
 }
 

@@ -101,6 +101,7 @@ export const endpointSettings = {
   rate_limit_per_minute: rateLimit,
   https_only: z.boolean(),
   dead_letter_queue: z.boolean(),
+  trace_context: z.boolean(),
 };
 
 export const endpointCreateSchema = z
@@ -128,6 +129,7 @@ export const endpointCreateSchema = z
     rate_limit_per_minute: true,
     https_only: true,
     dead_letter_queue: true,
+    trace_context: true,
   });
 
 export const endpointPatchSchema = z

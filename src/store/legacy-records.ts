@@ -25,6 +25,7 @@ export function endpointWithDefaults(endpoint: Partial<EndpointRecord>): Endpoin
     pause_threshold: defaults.pause_threshold,
     rate_limit_per_minute: null,
     https_only: false,
+    trace_context: false,
     ...endpoint,
     filters: { ...defaults.filters, ...endpoint.filters },
   } as EndpointRecord;

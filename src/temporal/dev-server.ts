@@ -69,6 +69,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const child = spawn('/bin/sh', ['-c', WATCHDOG, 'temporal-dev-server', options.cliPath, ...args], {
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
+    env: withoutOpenTelemetry(process.env),
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -89,6 +90,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const pid = await serverPid;
   if (options.dbFile) await fs.writeFile(pidFile(options.dbFile), `${pid} ${process.pid}\n`, { mode: 0o600 });
   return { address, uiUrl, owned: true, pid, stop: () => stopWatchdog(child, exited) };
+}
+
+/**
+ * The environment without OTEL_*: they configure this service's tracing, and the Temporal server
+ * reads them too. It would refuse to start on an exporter it lacks (`console`), or send its own
+ * spans to the service's collector under the service's name.
+ */
+function withoutOpenTelemetry(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('OTEL_')));
 }
 
 /**

@@ -14,6 +14,8 @@ const METHOD = {
 
 /** What the SDK's workflow lifecycle logs when a workflow fails; it marks the event by nothing else. */
 const WORKFLOW_FAILED = 'Workflow failed';
+/** How webpack's report on the workflow bundle starts; the SDK logs it whole, at INFO. */
+const BUNDLER_REPORT = 'asset workflow-bundle-';
 
 /**
  * The Temporal SDK's logger as lines of the service log: the SDK's own messages, workflows' and
@@ -21,7 +23,11 @@ const WORKFLOW_FAILED = 'Workflow failed';
  *
  * The SDK logs every failed workflow as a warning with its error and stack. A delivery that ends
  * failed is an outcome the service expects (its attempts are in its history, its dead letter is
- * kept): the warning stays, as one line naming the delivery and why, without the stack.
+ * kept): the warning stays, as one line naming the delivery and why, and the API request behind
+ * it (workflows/request-id-interceptors.ts), without the stack.
+ *
+ * Bundling the workflows at start, the SDK logs webpack's report of every module, twenty lines
+ * in one record, at INFO: that goes to DEBUG, and its one-line "Workflow bundle created" stays.
  */
 export class RuntimeLog implements Logger {
   constructor(private readonly target: ServiceLog) {}
@@ -33,7 +39,15 @@ export class RuntimeLog implements Logger {
       const error = fields.error as { message?: unknown } | undefined;
       const reason = typeof error?.message === 'string' ? error.message : 'unknown reason';
       const deliveryId = String(fields.workflowId);
-      this.target[METHOD[level]]({ deliveryId, reason }, `Delivery ${deliveryId} failed: ${reason}`);
+      const request = 'request_id' in fields ? { request_id: fields.request_id } : {};
+      this.target[METHOD[level]](
+        { deliveryId, reason, ...request },
+        `Delivery ${deliveryId} failed: ${reason}`,
+      );
+      return;
+    }
+    if (level === 'INFO' && message.startsWith(BUNDLER_REPORT)) {
+      this.target.debug(fields, message);
       return;
     }
     this.target[METHOD[level]](fields, message);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createEndpoint, createTenant, sendSignal, settledDelivery } from '../helpers/fixtures';
+import { createEndpoint, createTenant, sampleSignal, settledDelivery } from '../helpers/fixtures';
 import { startReceiver } from '../helpers/receiver';
 import type { Stack } from '../helpers/stack';
 import { startStack } from '../helpers/stack';
@@ -13,14 +13,21 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-test('a delivery that ends failed is one warning line naming it and why, without a stack trace', async () => {
+test('a delivery that ends failed is one warning line naming it, why, and the request that sent it, without a stack trace', async () => {
   const worker = await startWorkerChild(stack.taskQueue, { SIGNAL_PUSH_LOG_LEVEL: 'WARN' });
   const target = await startReceiver(() => ({ status: 500 }));
   try {
     const tenant = await createTenant(stack);
     await createEndpoint(stack, tenant, { url: target.url, retry_policy: { delays_seconds: [] } });
-    const { deliveries } = await sendSignal(stack, tenant);
-    const deliveryId = deliveries[0]!.delivery_id;
+    const requestId = 'b7e2c1f0-intake-42';
+    const intake = await stack.api.request('POST', '/v1/signals', {
+      key: stack.operatorKey,
+      headers: { 'X-Request-Id': requestId },
+      body: { tenant_id: tenant.id, ...sampleSignal() },
+    });
+    expect(intake.status).toBe(202);
+    expect(intake.headers.get('x-request-id')).toBe(requestId);
+    const deliveryId = intake.body.deliveries[0]!.delivery_id;
     const delivery = await settledDelivery(stack, tenant, deliveryId);
     expect(delivery.status).toBe('failed');
 
@@ -46,6 +53,7 @@ test('a delivery that ends failed is one warning line naming it and why, without
       hostname: expect.any(String),
       deliveryId,
       reason: 'delivery failed after 1 attempts (last: non_2xx 500)',
+      request_id: requestId,
       msg: `Delivery ${deliveryId} failed: delivery failed after 1 attempts (last: non_2xx 500)`,
     });
     expect(records.filter((record) => record.msg === 'Workflow failed')).toEqual([]);
@@ -56,3 +64,22 @@ test('a delivery that ends failed is one warning line naming it and why, without
     await target.close();
   }
 });
+
+test.each([
+  ['none', undefined],
+  ['two at once', 'abc, def'],
+  ['control characters', 'abc\tdef'],
+  ['one too long', 'a'.repeat(129)],
+])(
+  'a request whose X-Request-Id is %s gets a new one, and never sees its own echoed',
+  async (_case, given) => {
+    const res = await stack.api.request(
+      'GET',
+      '/healthz',
+      given === undefined ? {} : { headers: { 'X-Request-Id': given } },
+    );
+    const echoed = res.headers.get('x-request-id');
+    expect(echoed).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(echoed).not.toBe(given);
+  },
+);

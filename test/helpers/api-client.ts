@@ -10,14 +10,14 @@ export interface Api {
   request<T = any>(
     method: string,
     path: string,
-    options?: { key?: string; body?: unknown; raw?: string },
+    options?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
   ): Promise<ApiResponse<T>>;
 }
 
 export function apiClient(baseUrl: string): Api {
   return {
     async request(method, urlPath, options = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...options.headers };
       if (options.key) headers.authorization = `Bearer ${options.key}`;
       let body: string | undefined;
       if (options.raw !== undefined || options.body !== undefined) {

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config';
 import { TEST_CODEC_KEYS } from './codec-keys';
 import type { Api } from './api-client';
 import { apiClient } from './api-client';
-import type { Service } from '../../src/service';
+import type { Service, ServiceOptions } from '../../src/service';
 import { startService } from '../../src/service';
 
 export { apiClient };
@@ -33,7 +33,10 @@ process.env.SIGNAL_PUSH_CODEC_KEYS ??= TEST_CODEC_KEYS;
  * The real service (worker and API) against the run's Temporal dev server, on a task queue of its
  * own so test files never see each other's work. Retry delays are scaled down by `retryDelayScale`.
  */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  options: Pick<ServiceOptions, 'spanExporter' | 'workflowBundlePath'> = {},
+): Promise<Stack> {
   const operatorKey = `spo_test_${randomBytes(24).toString('hex')}`;
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'signal-push-test-'));
@@ -53,7 +56,10 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     SIGNAL_PUSH_CODEC_KEYS: TEST_CODEC_KEYS,
     ...env,
   });
-  const service = await startService(config, { workflowBundlePath: inject('workflowBundlePath') });
+  const service = await startService(config, {
+    workflowBundlePath: inject('workflowBundlePath'),
+    ...options,
+  });
   const api = apiClient(service.apiUrl!);
   return {
     service,

@@ -21,6 +21,7 @@ function endpointView(endpoint: EndpointRecord) {
     paused: endpoint.health.paused,
     failing: endpoint.health.failing,
     dead_letter_queue: endpoint.dead_letter_queue,
+    trace_context: endpoint.trace_context,
     pause_threshold: endpoint.pause_threshold,
     retry_policy: endpoint.retry_policy,
     timeout_seconds: endpoint.timeout_seconds,
