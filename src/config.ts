@@ -70,6 +70,8 @@ const envSchema = z
     TEMPORAL_CLI_PATH: optionalString,
     TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
+    /** The Web UI of the cluster at TEMPORAL_ADDRESS, shown at start (the dev server's is known). */
+    TEMPORAL_UI_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   })
   .refine((env) => !env.SIGNAL_PUSH_OPS_WEBHOOK_URL || env.SIGNAL_PUSH_OPS_WEBHOOK_SECRET, {
     path: ['SIGNAL_PUSH_OPS_WEBHOOK_SECRET'],
@@ -111,6 +113,8 @@ export interface Config {
     cliPath: string | undefined;
     devPort: number;
     uiPort: number;
+    /** An external cluster's Web UI, for the start-up banner; the dev server's is its own. */
+    uiUrl: string | undefined;
   };
 }
 
@@ -166,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       cliPath: e.TEMPORAL_CLI_PATH,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL,
     }),
   });
 }

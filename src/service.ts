@@ -148,7 +148,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       client: connections.client,
       apiUrl,
       temporalAddress: address,
-      webUiUrl: devServer?.uiUrl,
+      webUiUrl: devServer?.uiUrl ?? temporal.uiUrl,
       operatorKey,
       devServer,
       codecKeys: { file: codecKeys.file, created: codecKeys.created },
