@@ -34,10 +34,13 @@ pgdata=$CLUSTER_DIR/postgres
 bash scripts/cluster/prepare-postgres.sh "$pg_bin" "$pgdata" "$POSTGRES_USER" "$POSTGRES_PASSWORD"
 
 # The keys the API and every worker share; kept beside the operator key, as `npm start` keeps them.
+keys_shown='from SIGNAL_PUSH_CODEC_KEYS'
 if [ -z "${SIGNAL_PUSH_CODEC_KEYS:-}" ]; then
   keys_file=$SIGNAL_PUSH_DATA_DIR/codec-keys
+  keys_shown=$keys_file
   if [ ! -s "$keys_file" ]; then
     (umask 077 && echo "local-$(openssl rand -hex 4):$(openssl rand -base64 32)" >"$keys_file")
+    keys_shown="$keys_file (new)"
   fi
   SIGNAL_PUSH_CODEC_KEYS=$(grep -v '^\s*$' "$keys_file" | paste -sd, -)
   export SIGNAL_PUSH_CODEC_KEYS
@@ -140,7 +143,9 @@ done
 
 # The API's own banner (src/main.ts), saying what runs beside it.
 sed -n '/^signal-push is running/,/Payload keys:/p' "$CLUSTER_LOG_DIR/api.log" |
-  sed "1s/(api)\$/(api + ${#workers[@]} workers)/;s/^\(  Temporal: *[^ ]*\)\$/\1 (PostgreSQL, $NUM_HISTORY_SHARDS history shards)/"
+  sed -e "1s/(api)\$/(api + ${#workers[@]} workers)/" \
+    -e "s/^\(  Temporal: *[^ ]*\)\$/\1 (PostgreSQL, $NUM_HISTORY_SHARDS history shards)/" \
+    -e "s|^\(  Payload keys: *\)from SIGNAL_PUSH_CODEC_KEYS\$|\1$keys_shown|"
 echo "  PostgreSQL:      127.0.0.1:$SIGNAL_PUSH_CLUSTER_POSTGRES_PORT (data in $pgdata)"
 echo "  Logs:            $CLUSTER_LOG_DIR"
 
