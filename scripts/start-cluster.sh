@@ -143,7 +143,7 @@ done
 
 # The API's own banner (src/main.ts), saying what runs beside it.
 sed -n '/^signal-push is running/,/Payload keys:/p' "$CLUSTER_LOG_DIR/api.log" |
-  sed -e "1s/(api)\$/(api + ${#workers[@]} workers)/" \
+  sed -e "1s/(api)\$/(api + ${#workers[@]} worker$([ ${#workers[@]} -eq 1 ] || echo s))/" \
     -e "s/^\(  Temporal: *[^ ]*\)\$/\1 (PostgreSQL, $NUM_HISTORY_SHARDS history shards)/" \
     -e "s|^\(  Payload keys: *\)from SIGNAL_PUSH_CODEC_KEYS\$|\1$keys_shown|"
 echo "  PostgreSQL:      127.0.0.1:$SIGNAL_PUSH_CLUSTER_POSTGRES_PORT (data in $pgdata)"
