@@ -15,6 +15,16 @@ start_part() {
   "run_${name//-/_}" >>"$CLUSTER_LOG_DIR/$name.log" 2>&1 </dev/null &
   PART_PID[$name]=$!
   echo "$!" >"$CLUSTER_RUN_DIR/$name.pid"
+  start_time "$!" >"$CLUSTER_RUN_DIR/$name.start"
+}
+
+# start_time PID: when the process started (clock ticks since boot), which tells it from a later
+# process that got the same pid.
+start_time() {
+  local stat fields
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  read -ra fields <<<"${stat##*) }"
+  echo "${fields[19]}"
 }
 
 # part_of_pid PID: the name of the part running as PID, if any.
@@ -35,7 +45,7 @@ stop_part() {
   terminate "$name" "$pid" "${PART_STOP_SIGNAL[$name]}"
   wait "$pid" 2>/dev/null || true
   unset "PART_PID[$name]"
-  rm -f "$CLUSTER_RUN_DIR/$name.pid"
+  rm -f "$CLUSTER_RUN_DIR/$name.pid" "$CLUSTER_RUN_DIR/$name.start"
 }
 
 # terminate NAME PID SIGNAL: sends SIGNAL and waits for the process to go, SIGKILL after 30 s.
@@ -54,17 +64,20 @@ terminate() {
 }
 
 # stop_leftovers: parts a previous run left running when it was killed without a chance to stop
-# them (SIGKILL); their ports and PostgreSQL's lock would stop this run.
+# them (SIGKILL); their ports and PostgreSQL's lock would stop this run. Same order and signals as a
+# normal stop: whatever still uses PostgreSQL goes before it.
 stop_leftovers() {
-  local file pid
-  for file in "$CLUSTER_RUN_DIR"/*.pid; do
+  local file name pid
+  for file in "$CLUSTER_RUN_DIR"/api.pid "$CLUSTER_RUN_DIR"/worker-*.pid "$CLUSTER_RUN_DIR"/ui.pid \
+    "$CLUSTER_RUN_DIR"/temporal.pid "$CLUSTER_RUN_DIR"/postgres.pid; do
     [ -e "$file" ] || continue
-    pid=$(cat "$file")
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "start-cluster: stopping $(basename "$file" .pid) (pid $pid), left running by an earlier run" >&2
-      terminate "$(basename "$file" .pid)" "$pid" TERM
+    name=$(basename "$file" .pid) pid=$(cat "$file")
+    # Only the very process this file names: its pid may belong to another one by now.
+    if [ -n "$(start_time "$pid")" ] && [ "$(start_time "$pid")" = "$(cat "${file%.pid}.start" 2>/dev/null)" ]; then
+      echo "start-cluster: stopping $name (pid $pid), left running by an earlier run" >&2
+      terminate "$name" "$pid" "$([ "$name" = postgres ] && echo INT || echo TERM)"
     fi
-    rm -f "$file"
+    rm -f "$file" "${file%.pid}.start"
   done
 }
 
