@@ -33,6 +33,9 @@ async function setUp(): Promise<{ tenant: TestTenant; receiver: Receiver }> {
   return { tenant, receiver };
 }
 
+/** Intakes refused or unanswered during the current test: the outage as a client saw it. */
+let refusedIntakes = 0;
+
 /** Sends one signal until the API accepts it (202), and returns its delivery id. */
 async function sendUntilAccepted(tenant: TestTenant, signalId: string): Promise<string> {
   for (;;) {
@@ -45,6 +48,7 @@ async function sendUntilAccepted(tenant: TestTenant, signalId: string): Promise<
     } catch {
       // The API itself may be unreachable for a moment; the signal is sent again.
     }
+    refusedIntakes += 1;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -60,6 +64,7 @@ async function sendAll(
   midway: () => Promise<void> = async () => {},
 ): Promise<string[]> {
   const prefix = `sig_${Date.now().toString(36)}`;
+  refusedIntakes = 0;
   const ids: string[] = [];
   let next = 0;
   const sending = Promise.all(
@@ -120,7 +125,9 @@ test('a worker process killed mid-run loses no delivery: the other one takes its
   try {
     const ids = await sendAll(tenant, receiver, 300, () => cluster.restart('worker-1', 'SIGKILL'));
     const duplicates = await everyDeliveryArrives(receiver, ids);
-    console.log(`worker killed: 300 deliveries arrived, ${duplicates} of them twice or more`);
+    console.log(
+      `worker killed: ${refusedIntakes} intakes refused and sent again; 300 deliveries arrived, ${duplicates} of them twice or more`,
+    );
   } finally {
     await receiver.close();
   }
@@ -131,7 +138,9 @@ test('restarting the Temporal server mid-run loses no delivery', async () => {
   try {
     const ids = await sendAll(tenant, receiver, 300, () => cluster.restart('temporal', 'SIGTERM'));
     const duplicates = await everyDeliveryArrives(receiver, ids);
-    console.log(`Temporal restarted: 300 deliveries arrived, ${duplicates} of them twice or more`);
+    console.log(
+      `Temporal restarted: ${refusedIntakes} intakes refused and sent again; 300 deliveries arrived, ${duplicates} of them twice or more`,
+    );
   } finally {
     await receiver.close();
   }
@@ -143,7 +152,9 @@ test('restarting PostgreSQL mid-run loses no delivery', async () => {
     // SIGINT is PostgreSQL's fast shutdown: sessions are cut, as in a restart or a failover.
     const ids = await sendAll(tenant, receiver, 300, () => cluster.restart('postgres', 'SIGINT'));
     const duplicates = await everyDeliveryArrives(receiver, ids);
-    console.log(`PostgreSQL restarted: 300 deliveries arrived, ${duplicates} of them twice or more`);
+    console.log(
+      `PostgreSQL restarted: ${refusedIntakes} intakes refused and sent again; 300 deliveries arrived, ${duplicates} of them twice or more`,
+    );
   } finally {
     await receiver.close();
   }
