@@ -1,5 +1,5 @@
-# Sourced by start-cluster.sh and test-cluster.sh: the cluster's settings, from versions.env and the
-# environment `npm start` reads (same names and defaults where they mean the same thing).
+# Sourced by start-cluster.sh: the cluster's settings, from versions.env and the environment
+# `npm start` reads (same names and defaults where they mean the same thing).
 # shellcheck shell=bash
 # shellcheck source=versions.env
 source "$(dirname "${BASH_SOURCE[0]}")/versions.env"
