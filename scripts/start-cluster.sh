@@ -14,9 +14,24 @@ source scripts/cluster/settings.sh
 source scripts/cluster/parts.sh
 tools=$root/.tools/temporal-cluster
 mkdir -p "$tools"
+workers=()
+for i in $(seq 1 "$SIGNAL_PUSH_CLUSTER_WORKERS"); do workers+=("worker-$i"); done
 
-# The Go build takes minutes the first time: it runs while the rest is prepared.
-bash scripts/cluster/build-temporal.sh "$tools" &
+stopping=
+build=
+stop_all() {
+  stopping=1
+  local name
+  [ -z "$build" ] || kill -TERM -- "-$build" 2>/dev/null || true
+  for name in api "${workers[@]}" ui temporal postgres; do stop_part "$name"; done
+}
+trap 'stop_all' EXIT
+# While starting, a signal ends the start-up (and the EXIT trap stops what had started).
+trap 'exit 130' INT TERM
+
+# The Go build takes minutes the first time: it runs while the rest is prepared, in a process group
+# of its own, which a stop during the start-up ends with all its compilers.
+setsid bash scripts/cluster/build-temporal.sh "$tools" &
 build=$!
 bash scripts/ensure-deps.sh
 TEMPORAL_CLI_PATH=$(bash scripts/install-temporal.sh)
@@ -24,6 +39,7 @@ export TEMPORAL_CLI_PATH
 npx tsc -p tsconfig.build.json
 pg_bin=$(bash scripts/cluster/ensure-postgres.sh)
 wait "$build"
+build=
 
 # Readable by its owner only, as `npm start` makes it: it holds the operator and payload keys.
 [ -d "$SIGNAL_PUSH_DATA_DIR" ] || mkdir -p -m 700 "$SIGNAL_PUSH_DATA_DIR"
@@ -96,19 +112,6 @@ run_signal_push() {
 for i in $(seq 1 "$SIGNAL_PUSH_CLUSTER_WORKERS"); do
   eval "run_worker_$i() { SIGNAL_PUSH_ROLE=worker run_signal_push; }"
 done
-workers=()
-for i in $(seq 1 "$SIGNAL_PUSH_CLUSTER_WORKERS"); do workers+=("worker-$i"); done
-
-stopping=
-stop_all() {
-  stopping=1
-  local name
-  for name in api "${workers[@]}" ui temporal postgres; do stop_part "$name"; done
-}
-trap 'stop_all' EXIT
-# While starting, a signal ends the start-up (and the EXIT trap stops what had started).
-trap 'exit 130' INT TERM
-
 # SIGINT is PostgreSQL's fast shutdown: it ends its sessions (Temporal is gone by then) and
 # checkpoints; SIGTERM would wait for every client to disconnect.
 start_part postgres INT

@@ -16,9 +16,10 @@ echo "building Temporal $TEMPORAL_SERVER_VERSION and its Web UI $TEMPORAL_UI_VER
 mkdir -p "$bin"
 export GOFLAGS=-buildvcs=false
 # `go install pkg@version` names binaries after their folder (two are called `server`): one GOBIN each.
+# Inside the tools folder, so a build stopped half-way leaves nothing elsewhere.
 install_as() {
-  local name=$1 package=$2 gobin
-  gobin=$(mktemp -d)
+  local name=$1 package=$2 gobin=$tools/gobin-$1
+  rm -rf "$gobin"
   GOBIN=$gobin go install "$package"
   mv "$gobin/$(basename "${package%@*}")" "$bin/$name"
   rmdir "$gobin"
