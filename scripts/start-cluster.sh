@@ -109,9 +109,11 @@ run_signal_push() {
     SIGNAL_PUSH_DATA_DIR=$SIGNAL_PUSH_DATA_DIR HOST=$HOST PORT=$PORT \
     exec setsid node dist/src/main.js
 }
+# Parts are started by name (run_NAME), so each worker gets a function of its own.
 for i in $(seq 1 "$SIGNAL_PUSH_CLUSTER_WORKERS"); do
   eval "run_worker_$i() { SIGNAL_PUSH_ROLE=worker run_signal_push; }"
 done
+
 # SIGINT is PostgreSQL's fast shutdown: it ends its sessions (Temporal is gone by then) and
 # checkpoints; SIGTERM would wait for every client to disconnect.
 start_part postgres INT
@@ -137,7 +139,7 @@ start_part ui
 wait_until ui 60 listening "$HOST" "$TEMPORAL_UI_PORT"
 
 start_part api
-# The API prints the banner once it listens (to its log, stdout being the terminal's only here).
+# The API prints its banner (into its log) once it listens; each worker once it has started.
 wait_until api 60 grep -q '^signal-push is running' "$CLUSTER_LOG_DIR/api.log"
 for name in "${workers[@]}"; do start_part "$name"; done
 for name in "${workers[@]}"; do
