@@ -26,6 +26,20 @@ export default defineConfig({
         // The whole service against a real Temporal dev server (`npm run test:e2e`).
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/global-setup.ts'] },
       },
+      // What only a cluster of separate processes can show, against the one `npm run test:cluster`
+      // starts (it sets SIGNAL_PUSH_TEST_CLUSTER_DIR); never part of `npm test`.
+      ...(process.env.SIGNAL_PUSH_TEST_CLUSTER_DIR
+        ? [
+            {
+              extends: true,
+              test: {
+                name: 'cluster',
+                include: ['test/cluster/**/*.test.ts'],
+                globalSetup: ['test/e2e/global-setup.ts'],
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -86,6 +86,8 @@ const envSchema = z
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString,
     OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
     OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+    /** The Web UI of the cluster at TEMPORAL_ADDRESS, shown at start (the dev server's is known). */
+    TEMPORAL_UI_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   })
   .refine((env) => !env.SIGNAL_PUSH_OPS_WEBHOOK_URL || env.SIGNAL_PUSH_OPS_WEBHOOK_SECRET, {
     path: ['SIGNAL_PUSH_OPS_WEBHOOK_SECRET'],
@@ -131,6 +133,8 @@ export interface Config {
     cliPath: string | undefined;
     devPort: number;
     uiPort: number;
+    /** An external cluster's Web UI, for the start-up banner; the dev server's is its own. */
+    uiUrl: string | undefined;
   };
 }
 
@@ -188,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       cliPath: e.TEMPORAL_CLI_PATH,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL,
     }),
   });
 }

@@ -187,7 +187,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
       opsUrl,
       app,
       temporalAddress: address,
-      webUiUrl: devServer?.uiUrl,
+      webUiUrl: devServer?.uiUrl ?? temporal.uiUrl,
       operatorKey,
       devServer,
       codecKeys: { file: codecKeys.file, created: codecKeys.created },

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
@@ -13,22 +14,41 @@ declare module 'vitest' {
 
 /**
  * One real Temporal dev server (in memory) and one workflow bundle for the whole run; each test
- * file starts its own worker and API on a task queue of its own.
+ * file starts its own worker and API on a task queue of its own. With SIGNAL_PUSH_TEST_TEMPORAL_ADDRESS
+ * set (`npm run test:cluster`), the tests run against that already started cluster instead.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cliPath = process.env.TEMPORAL_CLI_PATH;
   if (!cliPath) throw new Error('TEMPORAL_CLI_PATH is not set: run the tests with `npm test`');
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cliPath }, extraArgs: ['--log-level', 'error'] },
-  });
-  await registerSearchAttributes(env.client, 'default');
+  const temporal = await (process.env.SIGNAL_PUSH_TEST_TEMPORAL_ADDRESS
+    ? connectToCluster(process.env.SIGNAL_PUSH_TEST_TEMPORAL_ADDRESS)
+    : startDevServer(cliPath));
+  await registerSearchAttributes(temporal.client, 'default');
   const bundle = await bundleWorkflows();
 
-  project.provide('temporalAddress', env.address);
+  project.provide('temporalAddress', temporal.address);
   project.provide('workflowBundlePath', bundle.path);
   project.provide('temporalCliPath', cliPath);
   return async () => {
-    await env.teardown();
+    await temporal.close();
     await bundle.remove();
   };
+}
+
+interface Temporal {
+  address: string;
+  client: Client;
+  close(): Promise<void>;
+}
+
+async function startDevServer(cliPath: string): Promise<Temporal> {
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: cliPath }, extraArgs: ['--log-level', 'error'] },
+  });
+  return { address: env.address, client: env.client, close: () => env.teardown() };
+}
+
+async function connectToCluster(address: string): Promise<Temporal> {
+  const connection = await Connection.connect({ address });
+  return { address, client: new Client({ connection }), close: () => connection.close() };
 }

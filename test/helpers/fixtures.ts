@@ -41,7 +41,7 @@ export interface TestTenant {
 export const UNLIMITED_PLAN = { max_endpoints: null, rate_limit_per_minute: null };
 
 export async function createTenant(
-  stack: Stack,
+  stack: Pick<Stack, 'api' | 'operatorKey'>,
   name = 'Acme',
   plan: Record<string, unknown> = UNLIMITED_PLAN,
 ): Promise<TestTenant> {
@@ -55,7 +55,7 @@ export async function createTenant(
 }
 
 export async function createEndpoint(
-  stack: Stack,
+  stack: Pick<Stack, 'api'>,
   tenant: TestTenant,
   body: Record<string, unknown>,
 ): Promise<{ id: string; secret: string }> {
