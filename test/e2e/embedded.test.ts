@@ -79,7 +79,12 @@ test('the embedded default starts its own Temporal, keeps state across a crash, 
       body: { name: 'Persisted' },
     });
     const key = tenant.body.api_key;
-    const endpoint = await api.request('POST', '/v1/endpoints', { key, body: { url: receiver.url } });
+    // A delivery caught mid-attempt by the crash is taken up after its workflow task timeout, which
+    // covers the endpoint's timeout: a short one keeps that wait short.
+    const endpoint = await api.request('POST', '/v1/endpoints', {
+      key,
+      body: { url: receiver.url, timeout_seconds: 1 },
+    });
     const accepted = await api.request('POST', '/v1/signals', {
       key: operatorKey,
       body: { tenant_id: tenant.body.id, ...sampleSignal() },
@@ -100,6 +105,10 @@ test('the embedded default starts its own Temporal, keeps state across a crash, 
       return res.body?.status === 'delivered' && res.body;
     });
     expect(delivery.attempts).toHaveLength(1);
+    // If the crash came between the POST and its record, the attempt was made again: same id.
+    expect(new Set(receiver.requests.map((r) => r.headers['x-signal-push-delivery-id']))).toEqual(
+      new Set([deliveryId]),
+    );
 
     // Ctrl-C at a terminal: SIGINT to the whole group. The workers stop while the dev server still
     // answers (it is not in the group), then the server: quickly, and without a flood of warnings.
