@@ -226,11 +226,19 @@ describe('PQ Intel Signal Push API (seeds/000)', () => {
     const ids = received.map((r) => r.headers['x-signal-push-delivery-id']);
     expect(new Set(ids)).toEqual(new Set(sent.map(({ deliveries }) => deliveries[0]!.delivery_id)));
 
-    // No burst, from the first request on: each leaves at least a second after the one before. The
-    // receiver runs on the test's own event loop, whose clock reading of an arrival can lag by a few
-    // ms under load; a burst would show as gaps near zero.
-    const times = received.map((r) => r.at).sort((a, b) => a - b);
-    const gaps = times.slice(1).map((at, i) => at - times[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 - 25);
+    // No burst, from the first request on: each left at least a second after the one before, as the
+    // attempts recorded it (the clock the slots are kept by). Arrival times add the receiver's event
+    // loop lag under load (80 ms seen on a busy cluster run), so the receiver's view is checked over
+    // the whole run, where that noise is small beside 11 s.
+    const sentAt = await Promise.all(
+      ids.map(async (id) =>
+        Date.parse((await settledDelivery(stack, tenant, String(id))).attempts[0].started_at),
+      ),
+    );
+    sentAt.sort((a, b) => a - b);
+    const gaps = sentAt.slice(1).map((at, i) => at - sentAt[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000);
+    const arrivals = received.map((r) => r.at).sort((a, b) => a - b);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(11 * 1000 - 100);
   }, 90_000);
 });
