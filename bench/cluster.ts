@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { apiClient } from '../test/helpers/api-client';
-import { sampleSignal } from '../test/helpers/fixtures';
+import { timedIntake } from './timed-intake';
 import { Arrivals } from './arrivals';
 import { machineBusyCpuSeconds, treeCpuSeconds } from './process-usage';
 import { startBenchReceiver } from './receiver';
@@ -53,15 +53,7 @@ async function main(): Promise<void> {
     });
     const log = new Arrivals(N, new Map([[endpoint.body.id as string, 0]]));
     arrivals = log;
-    const send = async (signalId: string) => {
-      const started = performance.now();
-      const res = await api.request('POST', '/v1/signals', {
-        key: operatorKey,
-        body: { tenant_id: tenant.id, ...sampleSignal({ signal_id: signalId }) },
-      });
-      if (res.status !== 202) throw new Error(`intake answered ${res.status}: ${JSON.stringify(res.body)}`);
-      return performance.now() - started;
-    };
+    const send = timedIntake(api, operatorKey, tenant.id);
     await Promise.all(Array.from({ length: 20 }, (_, i) => send(`sig_warm_${i}`)));
     await waitFor(() => log.warmUpReceived >= 20, 60_000);
 

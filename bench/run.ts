@@ -5,8 +5,8 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startService } from '../src/service';
 import { benchConfig } from './bench-config';
-import { sampleSignal } from '../test/helpers/fixtures';
 import { apiClient } from '../test/helpers/api-client';
+import { timedIntake } from './timed-intake';
 import { Arrivals } from './arrivals';
 import { baselinePostsPerSecond } from './baseline';
 import { cpuSeconds, machineBusyCpuSeconds, peakRssMb, rssMb } from './process-usage';
@@ -75,15 +75,7 @@ async function main(): Promise<void> {
     }
     const log = new Arrivals(N, endpointIndex);
     arrivals = log;
-    const send = async (signalId: string) => {
-      const started = performance.now();
-      const res = await api.request('POST', '/v1/signals', {
-        key: operatorKey,
-        body: { tenant_id: tenant.id, ...sampleSignal({ signal_id: signalId }) },
-      });
-      if (res.status !== 202) throw new Error(`intake answered ${res.status}: ${JSON.stringify(res.body)}`);
-      return performance.now() - started;
-    };
+    const send = timedIntake(api, operatorKey, tenant.id);
     // Warm up: bundles, caches, connections.
     await Promise.all(Array.from({ length: 20 }, (_, i) => send(`sig_warm_${i}`)));
     await waitFor(() => log.warmUpReceived >= 20 * E, 60_000);
