@@ -18,7 +18,7 @@ Exit codes:
   0  ok
   1  unexpected error (or some replays of a bulk replay failed, or a send-test was refused)
   2  usage or validation error (bad option value, unknown command)
-  3  conflict (the delivery is not dead-lettered, or its endpoint is deleted)
+  3  conflict (not dead-lettered, endpoint deleted, plan below usage, deliveries in flight)
   4  not found (tenant, endpoint or delivery)
   5  cannot connect to Temporal
 

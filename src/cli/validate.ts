@@ -1,13 +1,9 @@
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { EVENT_TYPES } from '../events';
-import type { EventType } from '../events';
 import { DELIVERY_ID, ENDPOINT_ID, ID_DESCRIPTIONS, SIGNAL_ID, TENANT_ID } from '../../workflows/ids';
-import { DELIVERY_STATUSES } from '../../workflows/delivery-contract';
-import type { DeliveryStatus } from '../../workflows/delivery-contract';
 
 /*
- * Option parsers for commander: each one checks a value against a strict pattern, an enum or a
+ * Option parsers for commander: each one checks a value against a strict pattern or a
  * date before any query is built from it, so no option can widen a visibility query. Commander
  * turns the InvalidArgumentError into a usage error (exit 2) naming the option.
  */
@@ -26,22 +22,10 @@ export const deliveryId = pattern(DELIVERY_ID, ID_DESCRIPTIONS.delivery);
 export const address = pattern(/^[^\s/'"]+:\d{1,5}$/, 'host:port');
 export const namespace = pattern(/^[A-Za-z0-9._-]{1,255}$/, 'a Temporal namespace name');
 
-export function eventType(value: string): EventType {
-  const type = EVENT_TYPES.find((known) => known === value);
-  if (!type) throw new InvalidArgumentError(`must be one of ${EVENT_TYPES.join(', ')}`);
-  return type;
-}
-
-export function deliveryStatus(value: string): DeliveryStatus {
-  const status = DELIVERY_STATUSES.find((known) => known === value);
-  if (!status) throw new InvalidArgumentError(`must be one of ${DELIVERY_STATUSES.join(', ')}`);
-  return status;
-}
-
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 /** An ISO 8601 date or date-time, returned normalized to UTC (what visibility queries compare). */
-export function since(value: string): string {
+export function instant(value: string): string {
   const parsed = dateOrDateTime.safeParse(value);
   const time = parsed.success ? Date.parse(value) : NaN;
   if (Number.isNaN(time)) {
@@ -61,6 +45,19 @@ const integerIn =
   };
 
 export const limit = integerIn(1, 10_000);
+
+/** A plan limit: a positive integer, or `none` for no limit (null in the API, once parsed). */
+export function planLimit(value: string): number | 'none' {
+  if (value === 'none') return value;
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a positive integer, or none');
+  return Number(value);
+}
+
+/** A `next_cursor` a listing printed; what it holds is checked by the listing (src/cli/cursor.ts). */
+export const cursor = pattern(
+  /^[A-Za-z0-9_-]{1,4000}\.[A-Za-z0-9_-]{16}$/,
+  'a next_cursor this command printed',
+);
 export const concurrency = integerIn(1, 100);
 export const connectTimeoutSeconds = integerIn(1, 300);
 

@@ -19,6 +19,13 @@ export interface DeliveryPage {
 
 type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
 
+/** A page's position read back (from a cursor), if `value` holds one. */
+export function startPosition(value: unknown): StartPosition | undefined {
+  const { startTime, runId } = (value ?? {}) as Partial<StartPosition>;
+  if (typeof startTime !== 'string' || Number.isNaN(Date.parse(startTime))) return undefined;
+  return typeof runId === 'string' ? { startTime, runId } : undefined;
+}
+
 /** Visibility pages read per call while looking for a page's ended deliveries. */
 const SCAN_PAGE_SIZE = 200;
 

@@ -29,14 +29,16 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI in-process against `address`, collecting what it writes. */
+/** Runs the CLI in-process against `address`, with the stack's settings, collecting what it writes. */
 async function cliAt(address: string, ...args: string[]): Promise<CliResult> {
   const result = { code: -1, stdout: '', stderr: '' };
   const io = {
     stdout: { write: (text: string) => (result.stdout += text) },
     stderr: { write: (text: string) => (result.stderr += text) },
   };
-  result.code = await run(['node', 'signal-push', ...args, '--address', address], io);
+  // The stack's task queue: a tenant the CLI creates must be run by the stack's worker.
+  const env = { ...process.env, TEMPORAL_TASK_QUEUE: stack.taskQueue };
+  result.code = await run(['node', 'signal-push', ...args, '--address', address], io, env);
   return result;
 }
 
@@ -341,7 +343,7 @@ test('bad option values and unknown commands exit 2 with a one-line message', as
     expect(result.stderr, args.join(' ')).toMatch(oneErrorLine);
   }
   expect((await cli('deliveries', 'list', '--status', 'lost')).stderr).toContain(
-    'must be one of pending, retrying, held, delivered, failed, dead_lettered, expired',
+    'Allowed choices are pending, retrying, held, delivered, failed, dead_lettered, expired',
   );
 });
 
@@ -474,4 +476,126 @@ test('--help on every command exits 0 and documents the exit codes', async () =>
     expect(result.stdout).toContain('5  cannot connect to Temporal');
     if (command.length > 0) expect(result.stdout).toContain('--json');
   }
+});
+
+test('tenants create, show, update, rotate-key and delete do what the operator routes do', async () => {
+  const created = await cliJson('tenants', 'create', '--name', 'Globex', '--max-endpoints', 'none');
+  expect(created).toMatchObject({ name: 'Globex', plan: { max_endpoints: null, rate_limit_per_minute: 60 } });
+  const keyWorks = async (key: string) => (await stack.api.request('GET', '/v1/endpoints', { key })).status;
+  expect(await keyWorks(created.api_key)).toBe(200);
+  expect(await cliJson('tenants', 'show', created.id)).toEqual(
+    (await stack.api.request('GET', `/v1/tenants/${created.id}`, { key: stack.operatorKey })).body,
+  );
+
+  const human = await cli(
+    'tenants',
+    'update',
+    created.id,
+    '--name',
+    'Globex Corp',
+    '--rate-limit-per-minute',
+    '30',
+  );
+  expect(human.code, human.stderr).toBe(0);
+  expect(human.stdout).toMatch(/^name\s+Globex Corp$/m);
+  expect(human.stdout).toMatch(/^rate limit per minute\s+30$/m);
+  expect(human.stdout).toMatch(/^max endpoints\s+none$/m);
+
+  // The API's own validation, naming the option instead of the field.
+  const refusals = [
+    [['tenants', 'update', created.id], /give --name, --max-endpoints or --rate-limit-per-minute/],
+    [['tenants', 'update', created.id, '--max-endpoints', '1001'], /^signal-push: --max-endpoints: /],
+    [['tenants', 'update', created.id, '--name', '   '], /^signal-push: --name: /],
+    [
+      ['tenants', 'create', '--name', 'x', '--owner-email', 'not-an-address'],
+      /^signal-push: --owner-email: /,
+    ],
+    [['tenants', 'create'], /--name/],
+    [['tenants', 'list', '--since', '2026-02-01T00:00:00Z', '--until', '2026-01-01T00:00:00Z'], /--until: /],
+  ] as const;
+  for (const [args, message] of refusals) {
+    const result = await cli(...args);
+    expect({ args, ...result }).toMatchObject({ code: 2, stdout: '' });
+    expect(result.stderr).toMatch(oneErrorLine);
+    expect(result.stderr).toMatch(message);
+  }
+
+  const rotated = await cliJson('tenants', 'rotate-key', created.id);
+  // The API process caches the tenant for a second; the old key stops working when that ends.
+  await eventually(async () => (await keyWorks(created.api_key)) === 401);
+  expect(await keyWorks(rotated.api_key)).toBe(200);
+
+  const deleted = await cliJson('tenants', 'delete', created.id);
+  expect(deleted).toMatchObject({ tenant_id: created.id, cancelled_deliveries: 0 });
+  expect(await keyWorks(rotated.api_key)).toBe(401);
+  const gone = await cli('tenants', 'show', created.id);
+  expect(gone).toMatchObject({ code: 4, stderr: 'signal-push: tenant not found\n' });
+});
+
+test('tenants delete refuses while deliveries run, and --force ends them', async () => {
+  const tenant = await createTenant(stack);
+  const failing = await flakyReceiver();
+  await createEndpoint(stack, tenant, {
+    url: failing.receiver.url,
+    retry_policy: { max_retries: 5, interval_seconds: 600, backoff: 'fixed' },
+  });
+  const delivery = (await sendSignal(stack, tenant)).deliveries[0]!.delivery_id;
+  await reaches(tenant, delivery, 'retrying');
+  await eventually(
+    async () => (await cliJson('deliveries', 'list', '--tenant', tenant.id)).deliveries.length === 1,
+  );
+
+  const refused = await cli('tenants', 'delete', tenant.id);
+  expect(refused.code).toBe(3);
+  expect(refused.stderr).toMatch(/^signal-push: 1 deliveries of this tenant have not ended; .*--force/);
+  expect(await cliJson('tenants', 'delete', tenant.id, '--force')).toMatchObject({ cancelled_deliveries: 1 });
+});
+
+test('listings page with the cursor they print, bound to their filters', async () => {
+  const since = new Date().toISOString();
+  const names = ['Page A', 'Page B', 'Page C'];
+  for (const name of names) await cliJson('tenants', 'create', '--name', name);
+  const first = await cliJson('tenants', 'list', '--since', since, '--limit', '2');
+  expect(first.tenants.map((t: { name: string }) => t.name)).toEqual(names.slice(0, 2));
+  expect(first.next_cursor).toEqual(expect.any(String));
+  const human = await cli('tenants', 'list', '--since', since, '--limit', '2');
+  expect(human.stdout).toContain(`more: run again with --cursor ${first.next_cursor}\n`);
+  const rest = await cliJson(
+    'tenants',
+    'list',
+    '--since',
+    since,
+    '--limit',
+    '2',
+    '--cursor',
+    first.next_cursor,
+  );
+  expect(rest).toMatchObject({ tenants: [{ name: 'Page C' }], next_cursor: null });
+
+  const otherFilters = await cli('tenants', 'list', '--limit', '2', '--cursor', first.next_cursor);
+  expect(otherFilters).toMatchObject({ code: 2, stdout: '' });
+  expect(otherFilters.stderr).toMatch(/^signal-push: --cursor: not a cursor of this listing/);
+
+  // Deliveries page by start time the same way.
+  const tenant = await createTenant(stack);
+  await createEndpoint(stack, tenant, { url: healthy.url });
+  const sent: string[] = [];
+  for (let i = 0; i < 3; i++) sent.push((await sendSignal(stack, tenant)).deliveries[0]!.delivery_id);
+  await eventually(
+    async () => (await cliJson('deliveries', 'list', '--tenant', tenant.id)).deliveries.length === 3,
+  );
+  const page = await cliJson('deliveries', 'list', '--tenant', tenant.id, '--limit', '2');
+  const next = await cliJson(
+    'deliveries',
+    'list',
+    '--tenant',
+    tenant.id,
+    '--limit',
+    '2',
+    '--cursor',
+    page.next_cursor,
+  );
+  expect(next.next_cursor).toBeNull();
+  const listed = [...page.deliveries, ...next.deliveries].map((d: { id: string }) => d.id);
+  expect(listed.sort()).toEqual([...sent].sort());
 });

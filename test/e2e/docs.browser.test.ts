@@ -53,6 +53,9 @@ test('the docs page renders every operation of the document, from this API alone
   const operations = Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).length, 0);
   await expect(page.locator('.opblock').count()).resolves.toBe(operations);
   await expect(page.getByText('/v1/deliveries/{id}/resend').count()).resolves.toBe(1);
+  // An operation names the CLI command that does the same (test/unit/cli-agrees-with-openapi.test.ts).
+  await page.locator('#operations-tenants-get_v1_tenants').click();
+  await expect(page.getByText('signal-push tenants list').count()).resolves.toBe(1);
   // Everything the page loaded came from the API itself: no CDN.
   expect(requested.filter((url) => !url.startsWith(stack.service.apiUrl!))).toEqual([]);
   expect(problems).toEqual([]);

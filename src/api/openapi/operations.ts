@@ -62,13 +62,21 @@ interface Operation {
   bodyOptional?: boolean;
   responses: ZodOpenApiResponsesObject;
   description?: string;
+  /**
+   * The `signal-push` command that does the same (e.g. `tenants list`; `replay --endpoint` when the
+   * path's id goes in that option). test/unit/cli-agrees-with-openapi.test.ts holds the two to each other.
+   */
+  cli?: string;
 }
 
 function operation(op: Operation): ZodOpenApiOperationObject {
   const keyed = op.security === 'none' ? always : withKey;
+  const cli = op.cli && `signal-push ${op.cli}`;
+  const description = [op.description, cli && `From a terminal: \`${cli}\``].filter(Boolean).join('\n\n');
   return {
     summary: op.summary,
-    ...(op.description ? { description: op.description } : {}),
+    ...(description ? { description } : {}),
+    ...(cli ? { 'x-cli': cli } : {}),
     tags: [op.tag],
     security: SECURITY[op.security],
     ...(op.path || op.query
@@ -146,6 +154,7 @@ export const paths: ZodOpenApiPathsObject = {
   '/v1/tenants': {
     post: operation({
       summary: 'Create a tenant; its API key and callback secret are shown once',
+      cli: 'tenants create',
       tag: 'tenants',
       security: 'operator',
       body: tenantCreateSchema,
@@ -153,6 +162,7 @@ export const paths: ZodOpenApiPathsObject = {
     }),
     get: operation({
       summary: 'List tenants, oldest first, a page at a time',
+      cli: 'tenants list',
       tag: 'tenants',
       security: 'operator',
       query: tenantListQuerySchema,
@@ -162,6 +172,7 @@ export const paths: ZodOpenApiPathsObject = {
   '/v1/tenants/{id}': {
     get: operation({
       summary: 'Read a tenant',
+      cli: 'tenants show',
       tag: 'tenants',
       security: 'operator',
       path: tenantId,
@@ -169,6 +180,7 @@ export const paths: ZodOpenApiPathsObject = {
     }),
     patch: operation({
       summary: 'Rename a tenant or change its plan',
+      cli: 'tenants update',
       tag: 'tenants',
       security: 'operator',
       path: tenantId,
@@ -182,6 +194,7 @@ export const paths: ZodOpenApiPathsObject = {
       summary: 'Delete a tenant and everything of it that runs',
       description:
         'Refused (409 deliveries_in_flight) while any of its deliveries has not ended, unless force=true, which ends them. Its workflow, its endpoints’ config and health workflows are deleted; its running deliveries terminated.',
+      cli: 'tenants delete',
       tag: 'tenants',
       security: 'operator',
       path: tenantId,
@@ -195,6 +208,7 @@ export const paths: ZodOpenApiPathsObject = {
   '/v1/tenants/{id}/api-keys/rotate': {
     post: operation({
       summary: 'Issue a new tenant key; the old one stops working at once',
+      cli: 'tenants rotate-key',
       tag: 'tenants',
       security: 'operator',
       path: tenantId,
@@ -240,6 +254,7 @@ export const paths: ZodOpenApiPathsObject = {
     }),
     get: operation({
       summary: "List the tenant's endpoints, oldest first, a page at a time",
+      cli: 'endpoints list',
       tag: 'endpoints',
       security: 'tenant',
       query: endpointListQuerySchema,
@@ -275,6 +290,7 @@ export const paths: ZodOpenApiPathsObject = {
       post: operation({
         summary:
           action === 'pause' ? 'Pause: hold its deliveries' : 'Resume: release held deliveries, streak to 0',
+        cli: action,
         tag: 'endpoints',
         security: 'tenant',
         path: endpointId,
@@ -286,6 +302,7 @@ export const paths: ZodOpenApiPathsObject = {
   '/v1/endpoints/{id}/replay': {
     post: operation({
       summary: 'Replay its dead letters (those dead-lettered since a time), at most 500 a call',
+      cli: 'replay --endpoint',
       tag: 'endpoints',
       security: 'tenant',
       path: endpointId,
@@ -319,6 +336,7 @@ export const paths: ZodOpenApiPathsObject = {
   '/v1/endpoints/{id}/test': {
     post: operation({
       summary: 'Send a sample event now and answer with what the receiver said',
+      cli: 'endpoints test',
       tag: 'endpoints',
       security: 'tenant',
       path: endpointId,
@@ -330,6 +348,7 @@ export const paths: ZodOpenApiPathsObject = {
   '/v1/deliveries': {
     get: operation({
       summary: 'The delivery log, newest started first, a page at a time',
+      cli: 'deliveries list',
       tag: 'deliveries',
       security: 'tenant',
       query: deliveryListQuerySchema,
@@ -339,6 +358,7 @@ export const paths: ZodOpenApiPathsObject = {
   '/v1/deliveries/{id}': {
     get: operation({
       summary: 'One delivery with every attempt',
+      cli: 'deliveries show',
       tag: 'deliveries',
       security: 'tenant',
       path: deliveryId,
@@ -348,6 +368,7 @@ export const paths: ZodOpenApiPathsObject = {
   '/v1/deliveries/{id}/replay': {
     post: operation({
       summary: 'Replay a dead letter: a fresh round of attempts',
+      cli: 'replay',
       tag: 'deliveries',
       security: 'tenant',
       path: deliveryId,
@@ -360,6 +381,7 @@ export const paths: ZodOpenApiPathsObject = {
   '/v1/deliveries/{id}/resend': {
     post: operation({
       summary: 'Send any delivery again, whatever its status, as a new delivery naming the original',
+      cli: 'deliveries resend',
       tag: 'deliveries',
       security: 'tenant',
       path: deliveryId,
@@ -372,6 +394,7 @@ export const paths: ZodOpenApiPathsObject = {
   '/v1/dead-letters': {
     get: operation({
       summary: 'Dead letters waiting for a replay, newest started first, a page at a time',
+      cli: 'dead-letters list',
       tag: 'deliveries',
       security: 'tenant',
       query: deadLetterListQuerySchema,

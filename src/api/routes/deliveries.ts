@@ -4,7 +4,7 @@ import type { ResendDeps } from '../../services/delivery-resend';
 import { resendDelivery } from '../../services/delivery-resend';
 import { getDelivery } from '../../services/delivery-log';
 import type { DeliveryPage } from '../../services/delivery-pages';
-import { listDeadLetterPage, listDeliveryPage } from '../../services/delivery-pages';
+import { listDeadLetterPage, listDeliveryPage, startPosition } from '../../services/delivery-pages';
 import { replayDelivery } from '../../services/delivery-replay';
 import { deadLetterListQuerySchema, deliveryListQuerySchema } from '../../schemas/deliveries';
 import { tenantOf } from '../auth';
@@ -20,21 +20,14 @@ export interface DeliveryRouteDeps extends ResendDeps {
   cursors: PageCursors;
 }
 
-const isStartPosition = (value: unknown): value is StartPosition =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as StartPosition).startTime === 'string' &&
-  !Number.isNaN(Date.parse((value as StartPosition).startTime)) &&
-  typeof (value as StartPosition).runId === 'string';
-
 /** A delivery listing's cursor holds where its last page stopped, for this listing's filters only. */
 function startPages(cursors: PageCursors, scope: unknown) {
   return {
     after(cursor: string | undefined): StartPosition | undefined {
       if (cursor === undefined) return undefined;
-      const position = cursors.decode(scope, cursor);
-      if (!isStartPosition(position)) throw invalidCursor();
-      return { startTime: position.startTime, runId: position.runId };
+      const position = startPosition(cursors.decode(scope, cursor));
+      if (!position) throw invalidCursor();
+      return position;
     },
     next: (page: DeliveryPage): string | null => page.next && cursors.encode(scope, page.next),
   };

@@ -1,15 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import { hashApiKey, newTenantApiKey } from '../../auth/api-keys';
-import { newSecret } from '../../../activities/signature-schemes';
-import type { TenantRecord } from '../../../workflows/records';
-import { TENANT_ID, newTenantId } from '../../../workflows/ids';
+import { TENANT_ID } from '../../../workflows/ids';
 import {
   tenantCreateSchema,
   tenantDeleteQuerySchema,
   tenantListQuerySchema,
   tenantPatchSchema,
 } from '../../schemas/tenant';
+import { createTenant, rotateTenantApiKey, tenantView } from '../../services/tenant-admin';
 import { changeTenant } from '../../services/tenant-change';
 import { deleteTenant } from '../../services/tenant-deletion';
 import { listTenantPage } from '../../services/tenant-listing';
@@ -24,15 +22,6 @@ function tenantIdParam(value: string | undefined): string {
   return value;
 }
 
-/** What the operator sees of a tenant: never its key's hash nor its callback secret. */
-export const tenantView = (tenant: TenantRecord) => ({
-  id: tenant.id,
-  name: tenant.name,
-  owner_email: tenant.owner_email,
-  plan: tenant.plan,
-  created_at: tenant.created_at,
-});
-
 export interface TenantRouteDeps {
   client: Client;
   store: TenantStore;
@@ -42,30 +31,8 @@ export interface TenantRouteDeps {
 export function tenantRoutes({ client, store, cursors }: TenantRouteDeps): Router {
   const router = Router();
   router.post('/', async (req, res) => {
-    const { name, owner_email: ownerEmail, plan } = parse(tenantCreateSchema, req.body);
-    const id = newTenantId();
-    const apiKey = newTenantApiKey(id);
-    const callbackSecret = newSecret('standard_webhooks');
-    const createdAt = new Date().toISOString();
-    await store.create({
-      id,
-      name,
-      plan,
-      callback_secret: callbackSecret,
-      owner_email: ownerEmail ?? null,
-      api_key_hash: hashApiKey(apiKey),
-      created_at: createdAt,
-    });
     // The key and the callback secret are shown here once.
-    res.status(201).json({
-      id,
-      name,
-      owner_email: ownerEmail ?? null,
-      plan,
-      api_key: apiKey,
-      callback_secret: callbackSecret,
-      created_at: createdAt,
-    });
+    res.status(201).json(await createTenant(store, parse(tenantCreateSchema, req.body)));
   });
 
   router.get('/', async (req, res) => {
@@ -119,11 +86,10 @@ export function tenantRoutes({ client, store, cursors }: TenantRouteDeps): Route
   /** Issues a new tenant key; the old one stops working as soon as this answers. */
   router.post('/:id/api-keys/rotate', async (req, res) => {
     const id = tenantIdParam(req.params.id);
-    const apiKey = newTenantApiKey(id);
-    if (!(await store.rotateApiKey(id, hashApiKey(apiKey)))) throw notFound('tenant');
-    const rotatedAt = new Date().toISOString();
+    const rotated = await rotateTenantApiKey(store, id);
+    if (!rotated) throw notFound('tenant');
     // Like at creation, the key is shown here once.
-    res.json({ id, api_key: apiKey, rotated_at: rotatedAt });
+    res.json(rotated);
   });
   return router;
 }

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import type { DeliverySummary } from '../../services/delivery-log';
+import type { DeliveryPage } from '../../services/delivery-pages';
+import { startPosition } from '../../services/delivery-pages';
+import type { StartPosition } from '../../temporal/visibility-query';
+import { decodeCursor, encodeCursor } from '../cursor';
 import type { Column } from '../format';
 
 export interface JsonOption {
@@ -27,3 +31,12 @@ export const deadLetterColumns: ReadonlyArray<Column<DeliverySummary>> = [
   { header: 'ATTEMPTS', value: (d) => d.attempt_count, right: true },
   { header: 'DEAD-LETTERED AT', value: (d) => d.dead_lettered_at },
 ];
+
+/** A delivery listing's `--cursor`: where its last page stopped, for this listing's filters only. */
+export function startPages(scope: unknown) {
+  return {
+    after: (cursor: string | undefined): StartPosition | undefined =>
+      cursor === undefined ? undefined : decodeCursor(scope, cursor, startPosition),
+    next: (page: DeliveryPage): string | null => page.next && encodeCursor(scope, page.next),
+  };
+}

@@ -1,16 +1,21 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
-import { listDeadLetters } from '../../services/delivery-log';
+import { listDeadLetterPage } from '../../services/delivery-pages';
+import { nextPageHint } from '../cursor';
 import { table } from '../format';
 import * as valid from '../validate';
+import { deadLetterListQuerySchema } from '../../schemas/deliveries';
+import { PAGE_OPTIONS, parseAsApi } from '../schema-options';
 import type { JsonOption } from './common';
-import { deadLetterColumns, withJson } from './common';
+import { deadLetterColumns, startPages, withJson } from './common';
 
 interface ListOptions extends JsonOption {
   tenant?: string;
   endpoint?: string;
   since?: string;
+  until?: string;
   limit: number;
+  cursor?: string;
 }
 
 export function registerDeadLetters(program: Command, ctx: CliContext): void {
@@ -24,13 +29,31 @@ export function registerDeadLetters(program: Command, ctx: CliContext): void {
       .description('list dead letters, across every tenant unless --tenant is given')
       .option('--tenant <id>', 'only this tenant (ten_…)', valid.tenantId)
       .option('--endpoint <id>', 'only this endpoint (ep_…)', valid.endpointId)
-      .option('--since <iso>', 'only those dead-lettered at or after this time', valid.since)
-      .option('--limit <n>', 'at most this many', valid.limit, 100),
+      .option('--since <iso>', 'only those dead-lettered at or after this time', valid.instant)
+      .option('--until <iso>', 'only those dead-lettered before this time', valid.instant)
+      .option('--limit <n>', 'at most this many', valid.limit, 100)
+      .option('--cursor <cursor>', 'the page after the one that printed this cursor', valid.cursor),
   ).action(async (options: ListOptions) => {
-    const selection = { tenantId: options.tenant, endpointId: options.endpoint, since: options.since };
-    const found = await listDeadLetters(await ctx.client(), selection, options.limit);
-    ctx.print(options.json, { dead_letters: found }, () =>
-      found.length === 0 ? 'no dead letters\n' : table(found, deadLetterColumns),
+    // The API's own rules for the range (until after since); the CLI's --limit goes higher.
+    parseAsApi(deadLetterListQuerySchema, { since: options.since, until: options.until }, PAGE_OPTIONS);
+    const selection = {
+      tenantId: options.tenant,
+      endpointId: options.endpoint,
+      since: options.since,
+      until: options.until,
+    };
+    const pages = startPages(['dead-letters', selection]);
+    const page = await listDeadLetterPage(
+      await ctx.client(),
+      selection,
+      options.limit,
+      pages.after(options.cursor),
+    );
+    const next = pages.next(page);
+    ctx.print(options.json, { dead_letters: page.deliveries, next_cursor: next }, () =>
+      page.deliveries.length === 0
+        ? 'no dead letters\n'
+        : table(page.deliveries, deadLetterColumns) + nextPageHint(next),
     );
   });
 }

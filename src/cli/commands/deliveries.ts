@@ -1,15 +1,20 @@
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { DELIVERY_STATUSES } from '../../../workflows/delivery-contract';
 import type { AttemptRecord, DeliveryStatus } from '../../../workflows/delivery-contract';
 import type { CliContext } from '../context';
-import { getDelivery, listDeliveries } from '../../services/delivery-log';
+import { getDelivery } from '../../services/delivery-log';
+import { listDeliveryPage } from '../../services/delivery-pages';
+import { nextPageHint } from '../cursor';
 import type { DeliveryDetail } from '../../services/delivery-log';
 import { resendDelivery } from '../../services/delivery-resend';
 import { CliError, EXIT } from '../errors';
 import { keyValues, table, truncate } from '../format';
 import * as valid from '../validate';
+import { deliveryListQuerySchema } from '../../schemas/deliveries';
+import { PAGE_OPTIONS, parseAsApi } from '../schema-options';
 import type { JsonOption } from './common';
-import { deliveryColumns, withJson } from './common';
+import { deliveryColumns, startPages, withJson } from './common';
 
 interface ListOptions extends JsonOption {
   tenant?: string;
@@ -17,7 +22,9 @@ interface ListOptions extends JsonOption {
   status?: DeliveryStatus;
   signal?: string;
   since?: string;
+  until?: string;
   limit: number;
+  cursor?: string;
 }
 
 const BODY_PREVIEW = 80;
@@ -63,21 +70,35 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
       .description('list deliveries from Temporal visibility, newest first')
       .option('--tenant <id>', 'only this tenant (ten_…)', valid.tenantId)
       .option('--endpoint <id>', 'only this endpoint (ep_…)', valid.endpointId)
-      .option('--status <status>', `only this status: ${DELIVERY_STATUSES.join(', ')}`, valid.deliveryStatus)
+      .addOption(new Option('--status <status>', 'only this status').choices(DELIVERY_STATUSES))
       .option('--signal <id>', 'only this signal id', valid.signalId)
-      .option('--since <iso>', 'only deliveries started at or after this time', valid.since)
-      .option('--limit <n>', 'at most this many', valid.limit, 100),
+      .option('--since <iso>', 'only deliveries started at or after this time', valid.instant)
+      .option('--until <iso>', 'only deliveries started before this time', valid.instant)
+      .option('--limit <n>', 'at most this many', valid.limit, 100)
+      .option('--cursor <cursor>', 'the page after the one that printed this cursor', valid.cursor),
   ).action(async (options: ListOptions) => {
+    // The API's own rules for the range (until after since); the CLI's --limit goes higher.
+    parseAsApi(deliveryListQuerySchema, { since: options.since, until: options.until }, PAGE_OPTIONS);
     const filter = {
       tenantId: options.tenant,
       endpointId: options.endpoint,
       status: options.status,
       signalId: options.signal,
       startedSince: options.since,
+      startedUntil: options.until,
     };
-    const found = await listDeliveries(await ctx.client(), filter, options.limit);
-    ctx.print(options.json, { deliveries: found }, () =>
-      found.length === 0 ? 'no deliveries\n' : table(found, deliveryColumns),
+    const pages = startPages(['deliveries', filter]);
+    const page = await listDeliveryPage(
+      await ctx.client(),
+      filter,
+      options.limit,
+      pages.after(options.cursor),
+    );
+    const next = pages.next(page);
+    ctx.print(options.json, { deliveries: page.deliveries, next_cursor: next }, () =>
+      page.deliveries.length === 0
+        ? 'no deliveries\n'
+        : table(page.deliveries, deliveryColumns) + nextPageHint(next),
     );
   });
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import type { EndpointRecord } from '../../../workflows/records';
 import type { CliContext } from '../context';
 import { CliError, EXIT } from '../errors';
@@ -7,6 +8,10 @@ import { EVENT_TYPES } from '../../events';
 import type { EventType } from '../../events';
 import { EventTypeNotSubscribed, sendEndpointTest } from '../../services/endpoint-test';
 import * as valid from '../validate';
+import { creationPage, creationPosition } from '../../services/creation-pages';
+import { endpointListQuerySchema } from '../../schemas/endpoint';
+import { decodeCursor, encodeCursor, nextPageHint } from '../cursor';
+import { PAGE_OPTIONS, parseAsApi } from '../schema-options';
 import type { JsonOption } from './common';
 import { withJson } from './common';
 
@@ -33,19 +38,41 @@ function endpointView(endpoint: EndpointRecord) {
 
 type EndpointView = ReturnType<typeof endpointView>;
 
+interface ListOptions extends JsonOption {
+  tenant: string;
+  since?: string;
+  until?: string;
+  limit: number;
+  cursor?: string;
+}
+
 export function registerEndpoints(program: Command, ctx: CliContext): void {
   const endpoints = program.command('endpoints').description("a tenant's webhook endpoints");
 
   withJson(
     endpoints
       .command('list')
-      .description("list a tenant's endpoints (never their secrets)")
-      .requiredOption('--tenant <id>', 'tenant id (ten_…)', valid.tenantId),
-  ).action(async (options: JsonOption & { tenant: string }) => {
+      .description("list a tenant's endpoints (never their secrets), oldest first, a page at a time")
+      .requiredOption('--tenant <id>', 'tenant id (ten_…)', valid.tenantId)
+      .option('--since <iso>', 'only endpoints created at or after this time', valid.instant)
+      .option('--until <iso>', 'only endpoints created before this time', valid.instant)
+      .option('--limit <n>', 'at most this many (1-1000)', valid.limit, 100)
+      .option('--cursor <cursor>', 'the page after the one that printed this cursor', valid.cursor),
+  ).action(async (options: ListOptions) => {
+    const { since, until, limit } = parseAsApi(
+      endpointListQuerySchema,
+      { since: options.since, until: options.until, limit: options.limit },
+      PAGE_OPTIONS,
+    );
     const store = await ctx.tenantStore();
     if (!(await store.get(options.tenant))) throw new CliError('tenant not found', EXIT.notFound);
-    const views = (await store.listEndpoints(options.tenant)).map(endpointView);
-    ctx.print(options.json, { tenant_id: options.tenant, endpoints: views }, () =>
+    const scope = ['endpoints', options.tenant, since ?? null, until ?? null];
+    const after =
+      options.cursor === undefined ? undefined : decodeCursor(scope, options.cursor, creationPosition);
+    const page = creationPage(await store.listEndpoints(options.tenant), limit, { after, since, until });
+    const views = page.items.map(endpointView);
+    const next = page.next && encodeCursor(scope, page.next);
+    ctx.print(options.json, { tenant_id: options.tenant, endpoints: views, next_cursor: next }, () =>
       views.length === 0
         ? 'no endpoints\n'
         : table<EndpointView>(views, [
@@ -55,7 +82,7 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
             { header: 'ENABLED', value: (e) => e.enabled },
             { header: 'PAUSED', value: (e) => e.paused?.reason },
             { header: 'DEAD LETTER QUEUE', value: (e) => e.dead_letter_queue },
-          ]),
+          ]) + nextPageHint(next),
     );
   });
 
@@ -65,11 +92,7 @@ export function registerEndpoints(program: Command, ctx: CliContext): void {
       .description('send the endpoint a sample event, signed as a real one, and show what it answered')
       .argument('<endpointId>', 'endpoint id (ep_…)', valid.endpointId)
       .requiredOption('--tenant <id>', 'the tenant that owns the endpoint (ten_…)', valid.tenantId)
-      .option(
-        '--event-type <type>',
-        `one of the endpoint's event types: ${EVENT_TYPES.join(', ')}`,
-        valid.eventType,
-      ),
+      .addOption(new Option('--event-type <type>', "one of the endpoint's event types").choices(EVENT_TYPES)),
   ).action(async (endpointId: string, options: JsonOption & { tenant: string; eventType?: EventType }) => {
     const result = await sendEndpointTest(
       await ctx.deliveryServices(),

@@ -97,7 +97,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
       .option(
         '--since <iso>',
         'bulk with --endpoint: only those dead-lettered at or after this time',
-        valid.since,
+        valid.instant,
       )
       .option('--query <query>', 'bulk: dead letters matching this visibility query', valid.visibilityQuery)
       .option('--dry-run', 'bulk: only list what would be replayed')

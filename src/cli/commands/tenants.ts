@@ -7,9 +7,13 @@ import { keyValues } from '../format';
 import * as valid from '../validate';
 import type { JsonOption } from './common';
 import { withJson } from './common';
+import { registerTenantAdmin } from './tenant-admin';
 
 export function registerTenants(program: Command, ctx: CliContext): void {
-  const tenants = program.command('tenants').description('tenants');
+  const tenants = program
+    .command('tenants')
+    .description('tenants: create, list, read, change, delete, repair');
+  registerTenantAdmin(tenants, ctx);
 
   withJson(
     tenants
