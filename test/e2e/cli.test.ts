@@ -555,6 +555,8 @@ test('listings page with the cursor they print, bound to their filters', async (
   const since = new Date().toISOString();
   const names = ['Page A', 'Page B', 'Page C'];
   for (const name of names) await cliJson('tenants', 'create', '--name', name);
+  // Tenants are listed from visibility, which is eventually consistent.
+  await eventually(async () => (await cliJson('tenants', 'list', '--since', since)).tenants.length === 3);
   const first = await cliJson('tenants', 'list', '--since', since, '--limit', '2');
   expect(first.tenants.map((t: { name: string }) => t.name)).toEqual(names.slice(0, 2));
   expect(first.next_cursor).toEqual(expect.any(String));
