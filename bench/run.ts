@@ -1,5 +1,6 @@
 // `npm run bench`: the embedded stack against a loopback receiver, measured end to end, beside the
-// physical limit of the same POSTs sent straight from one process. See BENCHMARKS.md.
+// Temporal floor (a no-op workflow on the same server) and the physical limit of the same POSTs sent
+// straight from one process. See BENCHMARKS.md.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -9,6 +10,7 @@ import { apiClient } from '../test/helpers/api-client';
 import { timedIntake } from './timed-intake';
 import { Arrivals } from './arrivals';
 import { baselinePostsPerSecond } from './baseline';
+import { measureFloor } from './floor';
 import { cpuSeconds, machineBusyCpuSeconds, peakRssMb, rssMb } from './process-usage';
 import { startBenchReceiver } from './receiver';
 import { percentile, round } from './stats';
@@ -154,6 +156,17 @@ async function main(): Promise<void> {
     // Other processes on the machine (tests others run, say) during the run: the noise in the figures.
     const otherCpu = machineBusyCpuSeconds() - cpuBefore.machine - (cpu.user + cpu.system) / 1e6 - serverCpu;
     const deliverySeconds = (lastReceipt - firstSend) / 1000;
+    const cpuMs = {
+      service: (cpu.user + cpu.system) / 1000 / (N * E),
+      temporal: (serverCpu * 1000) / (N * E),
+    };
+    const floor = await measureFloor(
+      service.temporalAddress,
+      config.temporal.namespace,
+      serverPid,
+      Math.max(N * E, 2000),
+      CONCURRENCY,
+    );
     const baseline = await baselinePostsPerSecond(receiver.url, Math.max(N * E, 2000), 64);
     const summary = {
       machine: {
@@ -180,6 +193,19 @@ async function main(): Promise<void> {
         p50Ms: round(percentile(latencies, 50)),
         p95Ms: round(percentile(latencies, 95)),
         p99Ms: round(percentile(latencies, 99)),
+      },
+      cpuMsPerDelivery: {
+        service: round(cpuMs.service, 2),
+        temporal: serverPid ? round(cpuMs.temporal, 2) : null,
+        total: round(cpuMs.service + cpuMs.temporal, 2),
+      },
+      floor: {
+        ...floor,
+        deliveriesPerSecondAsFractionOfFloor: round((N * E) / deliverySeconds / floor.workflowsPerSecond, 3),
+        cpuPerDeliveryAsMultipleOfFloor: round(
+          (cpuMs.service + cpuMs.temporal) / floor.totalCpuMsPerWorkflow,
+          2,
+        ),
       },
       correctness: {
         expected: N * E,
