@@ -13,6 +13,7 @@ import { Arrivals } from './arrivals';
 import { machineBusyCpuSeconds, treeCpuSeconds } from './process-usage';
 import { startBenchReceiver } from './receiver';
 import { percentile, round } from './stats';
+import { print, waitFor } from './report';
 
 const { values: args } = parseArgs({
   options: {
@@ -114,19 +115,10 @@ async function main(): Promise<void> {
         otherProcesses: round(Math.max(0, machineBusyCpuSeconds() - machineBefore - clusterCpu - benchCpu)),
       },
     };
-    for (const [section, values] of Object.entries(summary))
-      console.log(`${section}: ${JSON.stringify(values)}`);
+    print(summary);
     await fs.writeFile(args.out!, `${JSON.stringify(summary, null, 2)}\n`);
   } finally {
     await receiver.close();
-  }
-}
-
-async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for deliveries');
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -14,6 +14,7 @@ import { measureFloor } from './floor';
 import { cpuSeconds, machineBusyCpuSeconds, peakRssMb, rssMb } from './process-usage';
 import { startBenchReceiver } from './receiver';
 import { percentile, round } from './stats';
+import { print, waitFor } from './report';
 
 const { values: args } = parseArgs({
   options: {
@@ -239,25 +240,6 @@ async function main(): Promise<void> {
     await receiver.close();
     await service.stop();
     await fs.rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for deliveries');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function print(summary: Record<string, unknown>): void {
-  for (const [section, values] of Object.entries(summary)) {
-    console.log(`${section}:`);
-    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
-      console.log(
-        `  ${key.padEnd(32)} ${typeof value === 'object' && value ? JSON.stringify(value) : value}`,
-      );
-    }
   }
 }
 
