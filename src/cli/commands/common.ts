@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as valid from '../validate';
 import type { DeliverySummary } from '../../services/delivery-log';
 import type { DeliveryPage } from '../../services/delivery-pages';
 import { startPosition } from '../../services/delivery-pages';
@@ -39,4 +40,20 @@ export function startPages(scope: unknown) {
       cursor === undefined ? undefined : decodeCursor(scope, cursor, startPosition),
     next: (page: DeliveryPage): string | null => page.next && encodeCursor(scope, page.next),
   };
+}
+
+/** A listing's page and range options, as the API's `limit`, `cursor`, `since` and `until`. */
+export function withPageOptions(command: Command, which: string, maxLimit: number): Command {
+  return command
+    .option('--since <iso>', `only ${which} at or after this time`, valid.instant)
+    .option('--until <iso>', `only ${which} before this time`, valid.instant)
+    .option('--limit <n>', `at most this many (1-${maxLimit})`, valid.limit, 100)
+    .option('--cursor <cursor>', 'the page after the one that printed this cursor', valid.cursor);
+}
+
+export interface PageOptions {
+  since?: string;
+  until?: string;
+  limit: number;
+  cursor?: string;
 }

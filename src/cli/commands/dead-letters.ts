@@ -6,16 +6,12 @@ import { table } from '../format';
 import * as valid from '../validate';
 import { deadLetterListQuerySchema } from '../../schemas/deliveries';
 import { PAGE_OPTIONS, parseAsApi } from '../schema-options';
-import type { JsonOption } from './common';
-import { deadLetterColumns, startPages, withJson } from './common';
+import type { JsonOption, PageOptions } from './common';
+import { deadLetterColumns, startPages, withJson, withPageOptions } from './common';
 
-interface ListOptions extends JsonOption {
+interface ListOptions extends JsonOption, PageOptions {
   tenant?: string;
   endpoint?: string;
-  since?: string;
-  until?: string;
-  limit: number;
-  cursor?: string;
 }
 
 export function registerDeadLetters(program: Command, ctx: CliContext): void {
@@ -24,15 +20,15 @@ export function registerDeadLetters(program: Command, ctx: CliContext): void {
     .description('deliveries that exhausted their attempts and wait for a replay');
 
   withJson(
-    deadLetters
-      .command('list')
-      .description('list dead letters, across every tenant unless --tenant is given')
-      .option('--tenant <id>', 'only this tenant (ten_…)', valid.tenantId)
-      .option('--endpoint <id>', 'only this endpoint (ep_…)', valid.endpointId)
-      .option('--since <iso>', 'only those dead-lettered at or after this time', valid.instant)
-      .option('--until <iso>', 'only those dead-lettered before this time', valid.instant)
-      .option('--limit <n>', 'at most this many', valid.limit, 100)
-      .option('--cursor <cursor>', 'the page after the one that printed this cursor', valid.cursor),
+    withPageOptions(
+      deadLetters
+        .command('list')
+        .description('list dead letters, across every tenant unless --tenant is given')
+        .option('--tenant <id>', 'only this tenant (ten_…)', valid.tenantId)
+        .option('--endpoint <id>', 'only this endpoint (ep_…)', valid.endpointId),
+      'those dead-lettered',
+      10_000,
+    ),
   ).action(async (options: ListOptions) => {
     // The API's own rules for the range (until after since); the CLI's --limit goes higher.
     parseAsApi(deadLetterListQuerySchema, { since: options.since, until: options.until }, PAGE_OPTIONS);

@@ -13,18 +13,14 @@ import { keyValues, table, truncate } from '../format';
 import * as valid from '../validate';
 import { deliveryListQuerySchema } from '../../schemas/deliveries';
 import { PAGE_OPTIONS, parseAsApi } from '../schema-options';
-import type { JsonOption } from './common';
-import { deliveryColumns, startPages, withJson } from './common';
+import type { JsonOption, PageOptions } from './common';
+import { deliveryColumns, startPages, withJson, withPageOptions } from './common';
 
-interface ListOptions extends JsonOption {
+interface ListOptions extends JsonOption, PageOptions {
   tenant?: string;
   endpoint?: string;
   status?: DeliveryStatus;
   signal?: string;
-  since?: string;
-  until?: string;
-  limit: number;
-  cursor?: string;
 }
 
 const BODY_PREVIEW = 80;
@@ -65,17 +61,17 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
   const deliveries = program.command('deliveries').description('the delivery log, across every tenant');
 
   withJson(
-    deliveries
-      .command('list')
-      .description('list deliveries from Temporal visibility, newest first')
-      .option('--tenant <id>', 'only this tenant (ten_…)', valid.tenantId)
-      .option('--endpoint <id>', 'only this endpoint (ep_…)', valid.endpointId)
-      .addOption(new Option('--status <status>', 'only this status').choices(DELIVERY_STATUSES))
-      .option('--signal <id>', 'only this signal id', valid.signalId)
-      .option('--since <iso>', 'only deliveries started at or after this time', valid.instant)
-      .option('--until <iso>', 'only deliveries started before this time', valid.instant)
-      .option('--limit <n>', 'at most this many', valid.limit, 100)
-      .option('--cursor <cursor>', 'the page after the one that printed this cursor', valid.cursor),
+    withPageOptions(
+      deliveries
+        .command('list')
+        .description('list deliveries from Temporal visibility, newest first')
+        .option('--tenant <id>', 'only this tenant (ten_…)', valid.tenantId)
+        .option('--endpoint <id>', 'only this endpoint (ep_…)', valid.endpointId)
+        .addOption(new Option('--status <status>', 'only this status').choices(DELIVERY_STATUSES))
+        .option('--signal <id>', 'only this signal id', valid.signalId),
+      'deliveries started',
+      10_000,
+    ),
   ).action(async (options: ListOptions) => {
     // The API's own rules for the range (until after since); the CLI's --limit goes higher.
     parseAsApi(deliveryListQuerySchema, { since: options.since, until: options.until }, PAGE_OPTIONS);

@@ -12,8 +12,8 @@ import { creationPage, creationPosition } from '../../services/creation-pages';
 import { endpointListQuerySchema } from '../../schemas/endpoint';
 import { decodeCursor, encodeCursor, nextPageHint } from '../cursor';
 import { PAGE_OPTIONS, parseAsApi } from '../schema-options';
-import type { JsonOption } from './common';
-import { withJson } from './common';
+import type { JsonOption, PageOptions } from './common';
+import { withJson, withPageOptions } from './common';
 
 /** What an operator sees of an endpoint: an allow-list, so the secret can never slip in. */
 function endpointView(endpoint: EndpointRecord) {
@@ -38,26 +38,22 @@ function endpointView(endpoint: EndpointRecord) {
 
 type EndpointView = ReturnType<typeof endpointView>;
 
-interface ListOptions extends JsonOption {
+interface ListOptions extends JsonOption, PageOptions {
   tenant: string;
-  since?: string;
-  until?: string;
-  limit: number;
-  cursor?: string;
 }
 
 export function registerEndpoints(program: Command, ctx: CliContext): void {
   const endpoints = program.command('endpoints').description("a tenant's webhook endpoints");
 
   withJson(
-    endpoints
-      .command('list')
-      .description("list a tenant's endpoints (never their secrets), oldest first, a page at a time")
-      .requiredOption('--tenant <id>', 'tenant id (ten_…)', valid.tenantId)
-      .option('--since <iso>', 'only endpoints created at or after this time', valid.instant)
-      .option('--until <iso>', 'only endpoints created before this time', valid.instant)
-      .option('--limit <n>', 'at most this many (1-1000)', valid.limit, 100)
-      .option('--cursor <cursor>', 'the page after the one that printed this cursor', valid.cursor),
+    withPageOptions(
+      endpoints
+        .command('list')
+        .description("list a tenant's endpoints (never their secrets), oldest first, a page at a time")
+        .requiredOption('--tenant <id>', 'tenant id (ten_…)', valid.tenantId),
+      'endpoints created',
+      1000,
+    ),
   ).action(async (options: ListOptions) => {
     const { since, until, limit } = parseAsApi(
       endpointListQuerySchema,

@@ -13,8 +13,8 @@ import type { Cell } from '../format';
 import { keyValues, table } from '../format';
 import { PAGE_OPTIONS, parseAsApi } from '../schema-options';
 import * as valid from '../validate';
-import type { JsonOption } from './common';
-import { withJson } from './common';
+import type { JsonOption, PageOptions } from './common';
+import { withJson, withPageOptions } from './common';
 
 /** The tenant commands of `signal-push tenants`: the operator's tenant routes of the API, from a terminal. */
 
@@ -95,48 +95,44 @@ export function registerTenantAdmin(tenants: Command, ctx: CliContext): void {
   });
 
   withJson(
-    tenants
-      .command('list')
-      .description('list tenants, oldest first, a page at a time')
-      .option('--since <iso>', 'only tenants created at or after this time', valid.instant)
-      .option('--until <iso>', 'only tenants created before this time', valid.instant)
-      .option('--limit <n>', 'at most this many (1-1000)', valid.limit, 100)
-      .option('--cursor <cursor>', 'the page after the one that printed this cursor', valid.cursor),
-  ).action(
-    async (options: JsonOption & { since?: string; until?: string; limit: number; cursor?: string }) => {
-      const { since, until, limit } = parseAsApi(
-        tenantListQuerySchema,
-        { since: options.since, until: options.until, limit: options.limit },
-        PAGE_OPTIONS,
-      );
-      const scope = ['tenants', since ?? null, until ?? null];
-      const after = options.cursor && decodeCursor(scope, options.cursor, creationPosition);
-      const page = await listTenantPage(await ctx.client(), await ctx.tenantStore(), limit, {
-        after: after || undefined,
-        since,
-        until,
-      });
-      const next = page.next && encodeCursor(scope, page.next);
-      const views = page.items.map(tenantView);
-      for (const id of page.unavailable) {
-        ctx.io.stderr.write(`signal-push: tenant ${id} cannot answer (signal-push tenants repair ${id})\n`);
-      }
-      ctx.print(
-        options.json,
-        { tenants: views, tenants_unavailable: page.unavailable, next_cursor: next },
-        () =>
-          views.length === 0
-            ? 'no tenants\n'
-            : table(views, [
-                { header: 'ID', value: (t) => t.id },
-                { header: 'NAME', value: (t) => t.name },
-                { header: 'MAX ENDPOINTS', value: (t) => t.plan.max_endpoints ?? 'none', right: true },
-                { header: 'RATE/MIN', value: (t) => t.plan.rate_limit_per_minute ?? 'none', right: true },
-                { header: 'CREATED', value: (t) => t.created_at },
-              ]) + nextPageHint(next),
-      );
-    },
-  );
+    withPageOptions(
+      tenants.command('list').description('list tenants, oldest first, a page at a time'),
+      'tenants created',
+      1000,
+    ),
+  ).action(async (options: JsonOption & PageOptions) => {
+    const { since, until, limit } = parseAsApi(
+      tenantListQuerySchema,
+      { since: options.since, until: options.until, limit: options.limit },
+      PAGE_OPTIONS,
+    );
+    const scope = ['tenants', since ?? null, until ?? null];
+    const after = options.cursor && decodeCursor(scope, options.cursor, creationPosition);
+    const page = await listTenantPage(await ctx.client(), await ctx.tenantStore(), limit, {
+      after: after || undefined,
+      since,
+      until,
+    });
+    const next = page.next && encodeCursor(scope, page.next);
+    const views = page.items.map(tenantView);
+    for (const id of page.unavailable) {
+      ctx.io.stderr.write(`signal-push: tenant ${id} cannot answer (signal-push tenants repair ${id})\n`);
+    }
+    ctx.print(
+      options.json,
+      { tenants: views, tenants_unavailable: page.unavailable, next_cursor: next },
+      () =>
+        views.length === 0
+          ? 'no tenants\n'
+          : table(views, [
+              { header: 'ID', value: (t) => t.id },
+              { header: 'NAME', value: (t) => t.name },
+              { header: 'MAX ENDPOINTS', value: (t) => t.plan.max_endpoints ?? 'none', right: true },
+              { header: 'RATE/MIN', value: (t) => t.plan.rate_limit_per_minute ?? 'none', right: true },
+              { header: 'CREATED', value: (t) => t.created_at },
+            ]) + nextPageHint(next),
+    );
+  });
 
   withJson(
     tenants
