@@ -13,6 +13,7 @@ import {
   rotateSecretSchema,
 } from '../../schemas/endpoint';
 import { eventIntakeSchema, intakeQuerySchema, signalIntakeSchema } from '../../schemas/event-intake';
+import { signalReceiptQuerySchema } from '../../schemas/signal-receipt';
 import {
   tenantCreateSchema,
   tenantDeleteQuerySchema,
@@ -44,10 +45,11 @@ const withBody = {
   '415': error('unsupported_media_type or unsupported_encoding'),
 };
 
-type Security = 'operator' | 'tenant' | 'none';
+type Security = 'operator' | 'tenant' | 'operator_or_tenant' | 'none';
 const SECURITY: Record<Security, ZodOpenApiOperationObject['security']> = {
   operator: [{ operatorKey: [] }],
   tenant: [{ tenantKey: [] }],
+  operator_or_tenant: [{ operatorKey: [] }, { tenantKey: [] }],
   none: [],
 };
 
@@ -92,6 +94,7 @@ const endpointId = z.object({
   id: z.string().meta({ description: 'Endpoint id (ep_…)', example: 'ep_0123456789abcdef' }),
 });
 const deliveryId = z.object({ id: z.string().meta({ description: 'Delivery id (dlv_ep_…_…)' }) });
+const signalId = z.object({ id: z.string().meta({ description: 'Signal (event) id', example: 'sig_1' }) });
 
 export const paths: ZodOpenApiPathsObject = {
   '/healthz': {
@@ -224,6 +227,21 @@ export const paths: ZodOpenApiPathsObject = {
       responses: {
         '202': ok('durably accepted', answer.signalAcceptedSchema),
         '404': error('tenant_not_found (names tenant_id)'),
+      },
+    }),
+  },
+  '/v1/signals/{id}': {
+    get: operation({
+      summary: 'The receipt of a signal (or any event): each endpoint it went to, with status and attempts',
+      description:
+        'With `wait` (e.g. `10s`, at most 30s) the answer comes once every delivery is final or when the wait ends, whichever is first; `complete` says which. With the operator key `tenant_id` names the tenant; a tenant key reads its own.',
+      tag: 'intake',
+      security: 'operator_or_tenant',
+      path: signalId,
+      query: signalReceiptQuerySchema,
+      responses: {
+        '200': ok('the receipt', answer.signalReceiptSchema),
+        '404': error('not_found (no delivery of this signal) or tenant_not_found (names query.tenant_id)'),
       },
     }),
   },
