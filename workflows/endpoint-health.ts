@@ -203,7 +203,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     release(true);
   });
   setHandler(pauseUpdate, ({ reason }) => {
-    if (reason === 'manual' && state.paused?.reason === 'failure_streak') {
+    if (reason === 'manual' && state.paused?.reason === 'failure_streak' && patched(PROBES_PATCH)) {
       // A person's pause outranks the streak's: it is no longer probed, and waits for a person.
       probing?.cancel();
       state.paused = { ...state.paused, reason };
