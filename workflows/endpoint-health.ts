@@ -196,6 +196,8 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
   });
   setHandler(configureHealthSignal, ({ threshold }) => {
     state.threshold = threshold;
+    // Its settings changed: `auto_resume` may have been turned on while the streak held it paused.
+    startProbing();
   });
   setHandler(retireSignal, () => {
     state.retired = true;

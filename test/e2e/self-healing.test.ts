@@ -94,6 +94,20 @@ test('an endpoint paused by its failures is probed, resumes once it answers, sen
     .filter(Boolean);
   expect(signalled).toEqual(replayed);
 
+  // The switch is the owner's: PATCH turns it off and on again (on, it is signalled to the workflow).
+  for (const autoResume of [false, true]) {
+    const patched = await stack.api.request('PATCH', `/v1/endpoints/${endpoint.id}`, {
+      key: tenant.key,
+      body: { auto_resume: autoResume },
+    });
+    expect(patched.body.auto_resume).toBe(autoResume);
+  }
+  const bad = await stack.api.request('PATCH', `/v1/endpoints/${endpoint.id}`, {
+    key: tenant.key,
+    body: { auto_resume: 'yes' },
+  });
+  expect(bad.body.error.fields).toEqual([{ field: 'auto_resume', problem: expect.any(String) }]);
+
   // The owner's channels heard of the pause and of the recovery.
   const notices = await eventually(async () => {
     const mine = ops.requests

@@ -5,6 +5,7 @@ import { hmacHex } from '../../activities/signature-schemes';
 import type { DeliveryPlan } from '../../workflows/delivery-contract';
 import { endpointHealthWorkflow } from '../../workflows/endpoint-health';
 import {
+  configureHealthSignal,
   deliveryOutcomeSignal,
   endpointHealthQuery,
   holdCheckSignal,
@@ -238,6 +239,13 @@ test("probes stop at the limit, and a person's pause or auto_resume off is never
 
     expect(off.paused?.reason).toBe('failure_streak');
     expect(probesOf(switchedOff.endpointId)).toHaveLength(0);
+    expect(await timers(switchedOff.handle.workflowId)).toEqual([]);
+    // Turned on while paused (the API signals its settings to the health workflow): probing starts.
+    autoResume.set(switchedOff.endpointId, true);
+    await switchedOff.handle.signal(configureHealthSignal, { threshold: 2 });
+    await stack.env.sleep('1h');
+    expect(probesOf(switchedOff.endpointId)).toHaveLength(1);
+    expect((await switchedOff.handle.query(endpointHealthQuery)).paused).toBeNull();
     expect(manual.paused?.reason).toBe('manual');
     expect(probesOf(byPerson.endpointId)).toHaveLength(0);
     // Its probing had begun with the streak's pause; the person's pause ended it: six hours on, no
@@ -245,6 +253,5 @@ test("probes stop at the limit, and a person's pause or auto_resume off is never
     expect(manual.probe ?? null).toBeNull();
     const personEvents = await historyOf(stack.client, byPerson.handle.workflowId);
     expect(personEvents.some((event) => event.timerFiredEventAttributes)).toBe(false);
-    expect(await timers(switchedOff.handle.workflowId)).toEqual([]);
   });
 });
