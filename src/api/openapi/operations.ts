@@ -23,6 +23,7 @@ import {
 import { payloadsBody } from '../codec/codec-routes';
 import { previewSchema as previewBody, testSchema as testBody } from '../routes/endpoint-tools';
 import * as answer from './response-schemas';
+import { signalReceiptSchema } from './signal-receipt-schema';
 
 // Every route the API serves, with the schemas its handlers validate with (src/schemas) and what it
 // answers (./response-schemas). test/e2e/openapi.test.ts fails when a route is missing here.
@@ -240,7 +241,7 @@ export const paths: ZodOpenApiPathsObject = {
       path: signalId,
       query: signalReceiptQuerySchema,
       responses: {
-        '200': ok('the receipt', answer.signalReceiptSchema),
+        '200': ok('the receipt', signalReceiptSchema),
         '404': error('not_found (no delivery of this signal) or tenant_not_found (names query.tenant_id)'),
       },
     }),
