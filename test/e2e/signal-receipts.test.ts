@@ -98,10 +98,20 @@ test('a receipt names each endpoint with its status and attempts, and ?wait answ
   const asOperator = await stack.api.request('GET', `${path}?tenant_id=${tenant.id}`, {
     key: stack.operatorKey,
   });
-  expect(asOperator.body).toEqual(done.body);
+  // What a finished delivery shows never changes; a dead letter's detail may come from its search
+  // attributes when its query is slow, so the comparison keeps to what both sources give.
+  const settled = (receipt: { deliveries: Array<Record<string, unknown>> }) =>
+    receipt.deliveries.map(({ endpoint_id, status, final, attempt_count }) => ({
+      endpoint_id,
+      status,
+      final,
+      attempt_count,
+    }));
+  expect(asOperator.body.complete).toBe(true);
+  expect(settled(asOperator.body)).toEqual(settled(done.body));
   const shown = await cli('signals', 'show', signalId, '--tenant', tenant.id, '--wait', '10s', '--json');
   expect(shown, shown.stderr).toMatchObject({ code: 0, stderr: '' });
-  expect(JSON.parse(shown.stdout)).toEqual(done.body);
+  expect(settled(JSON.parse(shown.stdout))).toEqual(settled(done.body));
   const table = await cli('signals', 'show', signalId, '--tenant', tenant.id);
   expect(table.code).toBe(0);
   expect(table.stdout).toMatch(/complete\s+yes/);
