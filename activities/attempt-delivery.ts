@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import { ENDPOINT_MISCONFIGURED } from '../workflows/delivery-contract';
 import type { AttemptRecord, EndpointSnapshot } from '../workflows/delivery-contract';
+import { PROBE_HEADER } from '../workflows/endpoint-recovery-contract';
 import { SLOT_MISSED } from '../workflows/rate-slots';
 import { classifyError, classifyStatus } from './classify-outcome';
 import { retryAfterMs } from './retry-after';
@@ -25,6 +26,8 @@ export interface AttemptInput {
   notBefore?: string | null;
   /** The slot's window closes then (ISO): an attempt that gets there later sends nothing. */
   notAfter?: string | null;
+  /** A paused endpoint's probe, not a delivery: marked with the probe header. */
+  probe?: boolean;
 }
 
 export interface AttemptDeps {
@@ -65,6 +68,7 @@ export async function attemptDelivery(deps: AttemptDeps, input: AttemptInput): P
     'user-agent': deps.userAgent,
     'x-signal-push-delivery-id': input.deliveryId,
     'x-signal-push-attempt': String(input.attempt),
+    ...(input.probe ? { [PROBE_HEADER]: '1' } : {}),
     ...(endpoint.traceContext ? traceContextHeaders() : {}),
     ...signed(
       { scheme: endpoint.signature.scheme, header: endpoint.signature.header, secrets },

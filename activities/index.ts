@@ -5,6 +5,14 @@ import type { AttemptInput } from './attempt-delivery';
 import { attemptDelivery } from './attempt-delivery';
 import type { EndpointEvent, NotifierConfig } from './notify-endpoint-event';
 import { notifyEndpointEvent } from './notify-endpoint-event';
+import type { ProbeDeps } from './probe-endpoint';
+import { probeEndpoint } from './probe-endpoint';
+import type {
+  DeadLetterReplayInput,
+  ProbeInput,
+  ProbeOutcome,
+  RecoveryPlan,
+} from '../workflows/endpoint-recovery-contract';
 
 /**
  * What the activities read and write of tenants and endpoints; the service provides it (from its
@@ -18,6 +26,15 @@ export interface EndpointDirectory {
   setEndpointHealth(tenantId: string, endpointId: string, health: EndpointHealthSummary): Promise<void>;
 }
 
+/** Self-healing's schedule (the service's settings) and what it reads; absent, no endpoint self-heals. */
+export interface RecoveryDeps {
+  /** The recovery plan of every endpoint whose `auto_resume` is on. */
+  plan: RecoveryPlan;
+  probeTarget: ProbeDeps['probeTarget'];
+  /** Ids of the endpoint's dead letters dead-lettered at or after `since`, oldest first. */
+  deadLetterIds(tenantId: string, endpointId: string, since: string, limit: number): Promise<string[]>;
+}
+
 export interface ActivityDeps {
   /** Deliveries to customers' endpoints: through the outbound address checks. */
   dispatcher: Dispatcher;
@@ -26,6 +43,7 @@ export interface ActivityDeps {
   userAgent: string;
   endpoints: EndpointDirectory;
   notifications: NotifierConfig;
+  recovery?: RecoveryDeps;
 }
 
 /** Activities bound to their dependencies, so tests can pass real or fake ones. */
@@ -51,6 +69,26 @@ export function createActivities(deps: ActivityDeps) {
       health: EndpointHealthSummary;
     }): Promise<void> {
       await deps.endpoints.setEndpointHealth(input.tenantId, input.endpointId, input.health);
+    },
+
+    /** The endpoint's recovery plan when it self-heals; null when it does not (or is gone). */
+    async loadRecoveryPlan(input: { tenantId: string; endpointId: string }): Promise<RecoveryPlan | null> {
+      const target = await deps.recovery?.probeTarget(input.tenantId, input.endpointId);
+      return target?.autoResume ? deps.recovery!.plan : null;
+    },
+
+    /** One signed, marked probe of a paused endpoint. */
+    probeEndpoint(input: ProbeInput): Promise<ProbeOutcome> {
+      const recovery = deps.recovery;
+      if (!recovery) return Promise.resolve('off');
+      return probeEndpoint({ ...deps, probeTarget: recovery.probeTarget }, input);
+    },
+
+    /** The dead letters a recovery replays, oldest first. */
+    async recoveryDeadLetters(input: DeadLetterReplayInput & { limit: number }): Promise<string[]> {
+      return (
+        (await deps.recovery?.deadLetterIds(input.tenantId, input.endpointId, input.since, input.limit)) ?? []
+      );
     },
 
     /** Tells the tenant's owner and the operator that an endpoint was paused or resumed. */

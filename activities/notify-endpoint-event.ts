@@ -22,8 +22,8 @@ export interface EndpointEvent {
   tenant_id: string;
   endpoint_id: string;
   endpoint_label: string;
-  /** `null` for `endpoint.resumed`. */
-  reason: 'failure_streak' | 'gone' | 'manual' | null;
+  /** Why it was paused; on `endpoint.resumed`, `recovered` when a probe brought it back, else `null`. */
+  reason: 'failure_streak' | 'gone' | 'manual' | 'recovered' | null;
   consecutive_failures: number;
   /** null: the endpoint never pauses on failures. */
   threshold: number | null;
@@ -123,14 +123,16 @@ function describe(error: unknown): string {
   return error.name;
 }
 
-const PAUSE_REASONS = {
+const REASONS = {
   failure_streak: 'too many consecutive failed deliveries',
   gone: 'the receiver answered 410 Gone, saying it no longer wants these deliveries',
   manual: 'paused by an operator',
+  recovered: 'it answered a signed probe with a 2xx, so signal-push resumed it',
 } as const;
 
 function subjectOf(event: EndpointEvent): string {
   const endpoint = `[signal-push] Endpoint "${event.endpoint_label}"`;
+  if (event.reason === 'recovered') return `${endpoint} is back: resumed after it answered a probe`;
   if (event.type === 'endpoint.resumed') return `${endpoint} resumed`;
   if (event.reason === 'failure_streak') {
     return `${endpoint} paused: ${event.consecutive_failures} consecutive failed deliveries`;
@@ -148,12 +150,17 @@ function bodyOf(event: EndpointEvent): string {
     '',
     `Endpoint id:          ${event.endpoint_id}`,
     `Endpoint label:       ${event.endpoint_label}`,
-    ...(event.reason ? [`Reason:               ${PAUSE_REASONS[event.reason]}`] : []),
+    ...(event.reason ? [`Reason:               ${REASONS[event.reason]}`] : []),
     `Consecutive failures: ${event.consecutive_failures} (pause threshold: ${event.threshold ?? 'none'})`,
     `Time:                 ${event.occurred_at}`,
     '',
     ...(resumed
-      ? ['Deliveries held while it was paused are being released to it now, along with new ones.']
+      ? [
+          'Deliveries held while it was paused are being released to it now, along with new ones.',
+          ...(event.reason === 'recovered'
+            ? ['Its dead letters from the outage follow, oldest first, at a bounded rate.']
+            : []),
+        ]
       : [
           'While it is paused, new and pending deliveries are held, not dropped; they are released when',
           'the endpoint is resumed. Once the receiver is fixed, resume it with the tenant API key:',

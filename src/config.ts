@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { NotifierConfig } from '../activities/notify-endpoint-event';
+import type { RecoveryPlan } from '../workflows/endpoint-recovery-contract';
 import { TASK_QUEUE } from '../workflows/ids';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -54,6 +55,23 @@ const envSchema = z
       .number()
       .positive()
       .default(7 * 24 * 60 * 60),
+    /** Self-healing: the waits before each probe of a streak-paused endpoint; the last repeats. */
+    SIGNAL_PUSH_PROBE_SCHEDULE_SECONDS: commaList
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .regex(/^[1-9]\d{0,4}$/, 'must be whole seconds, at least 1')
+              .transform(Number),
+          )
+          .max(20),
+      )
+      .transform((seconds) => (seconds.length > 0 ? seconds : [60, 300, 1800, 3600])),
+    /** Probes before giving up (the defaults: 1 min, 5 min, 30 min, then hourly for about two days). */
+    SIGNAL_PUSH_PROBE_MAX: z.coerce.number().int().min(1).max(1000).default(48),
+    /** Dead letters a recovered endpoint gets replayed a minute. */
+    SIGNAL_PUSH_RECOVERY_REPLAYS_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(60),
     SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
     SMTP_FROM: z.string().default('signal-push <no-reply@localhost>'),
     SIGNAL_PUSH_OPS_WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
@@ -109,6 +127,8 @@ export interface Config {
   maxPayloadBytes: number;
   deadLetterRetentionMs: number;
   notifications: NotifierConfig;
+  /** How endpoints with `auto_resume` are probed and recover. */
+  recovery: RecoveryPlan;
   outbound: {
     /** Hostnames and CIDR ranges exempt from the private-address ban; empty in production. */
     allow: string[];
@@ -172,6 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       opsWebhook: e.SIGNAL_PUSH_OPS_WEBHOOK_URL
         ? { url: e.SIGNAL_PUSH_OPS_WEBHOOK_URL, secret: e.SIGNAL_PUSH_OPS_WEBHOOK_SECRET! }
         : undefined,
+    }),
+    recovery: Object.freeze({
+      probeDelaysMs: e.SIGNAL_PUSH_PROBE_SCHEDULE_SECONDS.map((seconds) => Math.round(seconds * 1000)),
+      maxProbes: e.SIGNAL_PUSH_PROBE_MAX,
+      replaysPerMinute: e.SIGNAL_PUSH_RECOVERY_REPLAYS_PER_MINUTE,
     }),
     outbound: Object.freeze({
       allow: e.SIGNAL_PUSH_OUTBOUND_ALLOW,

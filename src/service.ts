@@ -28,6 +28,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { requestIdClientInterceptor } from './temporal/request-id-client-interceptor';
 import { tracingClientInterceptors } from './tracing/temporal-tracing';
 import { startTracing } from './tracing/tracing';
+import { recoveryReads } from './services/recovery-reads';
 
 export interface Service {
   /** The service's Temporal client (tests and the CLI count and inspect workflows with it). */
@@ -132,6 +133,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         store,
         plan,
         notifications: config.notifications,
+        recovery: recoveryReads(connections.client, store, plan, config.recovery),
         outbound: config.outbound,
         workflowBundlePath: options.workflowBundlePath,
         dataConverter,

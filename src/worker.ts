@@ -6,6 +6,7 @@ import { Worker } from '@temporalio/worker';
 import type { NotifierConfig } from '../activities/notify-endpoint-event';
 import type { AttemptRecord } from '../workflows/delivery-contract';
 import { createActivities } from '../activities';
+import type { RecoveryDeps } from '../activities';
 import type { OutboundSettings } from './net/address-policy';
 import { AddressPolicy, warnIfRelaxed } from './net/address-policy';
 import { Agent } from 'undici';
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   store: TenantStore;
   plan: PlanSettings;
   notifications: NotifierConfig;
+  /** Self-healing of streak-paused endpoints; absent, none self-heals. */
+  recovery?: RecoveryDeps;
   /**
    * What deliveries may reach; a proxy URL sends them all through that proxy; a CA file adds
    * certificates to Node's default roots for the receivers' TLS.
@@ -87,6 +90,7 @@ export async function createWorker(
         userAgent: options.userAgent,
         endpoints: endpointDirectory(options.store, options.plan),
         notifications: options.notifications,
+        recovery: options.recovery,
       }),
       options.observeAttempt,
     ),

@@ -3,6 +3,7 @@
  * streaks, pauses, held deliveries and rate-limit slots.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ProbeProgress } from './endpoint-recovery-contract';
 import type { PauseInfo, PauseReason } from './records';
 
 // Endpoint health: one long-lived workflow per endpoint.
@@ -21,6 +22,10 @@ export interface EndpointHealthState {
   rateLimitPerMinute: number | null;
   /** Epoch ms of the next free request slot under that limit. */
   nextSlotAt: number;
+  /** ISO: when the current failure streak began (its first failure); absent in older states. */
+  streakStartedAt?: string | null;
+  /** Probing of a streak pause, while the endpoint is self-healing; absent in older states. */
+  probe?: ProbeProgress | null;
 }
 
 /**

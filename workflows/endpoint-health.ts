@@ -1,9 +1,12 @@
 import {
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
@@ -27,6 +30,12 @@ import type { EndpointHealthInput, EndpointHealthState } from './endpoint-health
 import type { PauseReason } from './records';
 import { bookSlot } from './rate-slots';
 import { countPause, countResume } from './delivery-metrics';
+import { startDeadLetterReplay } from './dead-letter-replay';
+import { probeUntilRecovered } from './endpoint-probes';
+import type { ProbeActivity } from './endpoint-probes';
+
+/** Histories from before self-healing never probe on replay; see test/unit/replay-previous-version. */
+const PROBES_PATCH = 'endpoint-probes';
 
 const { publishEndpointHealth } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
@@ -75,14 +84,14 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
         .catch(() => undefined),
     );
   };
-  const notify = (type: 'endpoint.paused' | 'endpoint.resumed') => {
+  const notify = (type: 'endpoint.paused' | 'endpoint.resumed', recovered = false) => {
     const event = {
       id: `evt_${uuid4().replace(/-/g, '')}`,
       type,
       occurred_at: new Date().toISOString(),
       tenant_id: state.tenantId,
       endpoint_id: state.endpointId,
-      reason: state.paused?.reason ?? null,
+      reason: recovered ? ('recovered' as const) : (state.paused?.reason ?? null),
       consecutive_failures: state.consecutiveFailures,
       threshold: state.threshold,
     };
@@ -97,6 +106,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     countPause(reason);
     mirrorIfChanged();
     notify('endpoint.paused');
+    startProbing();
   };
   // The rate limit is kept here, the one place every delivery to the endpoint asks, whichever worker
   // runs it: each request books the next free slot (workflows/rate-slots.ts).
@@ -116,8 +126,48 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     }
   };
 
+  // Self-healing: a pause by the failure streak (never a person's, nor a 410's) is probed until the
+  // endpoint answers; then it resumes as a person's resume would, and its outage's dead letters follow.
+  const probeActivity: ProbeActivity = { inFlight: false };
+  let probing: CancellationScope | undefined;
+  const resume = (recovered: boolean) => {
+    const pausedAt = state.paused?.at;
+    const probe = state.probe;
+    probing?.cancel();
+    state.paused = null;
+    state.probe = null;
+    state.consecutiveFailures = 0;
+    countResume();
+    release(false);
+    mirrorIfChanged();
+    notify('endpoint.resumed', recovered);
+    // Queued after the held deliveries' releases, so those go out first.
+    if (recovered && pausedAt && probe) {
+      effects.push(() =>
+        startDeadLetterReplay(state, pausedAt, probe.deadLettersSince, probe.replaysPerMinute),
+      );
+    }
+  };
+  const startProbing = () => {
+    if (probing || state.retired || state.paused?.reason !== 'failure_streak') return;
+    if (!patched(PROBES_PATCH)) return;
+    const scope = new CancellationScope();
+    probing = scope;
+    scope
+      .run(() => probeUntilRecovered(state, probeActivity))
+      .then((recovered) => {
+        probing = undefined;
+        if (recovered && state.paused?.reason === 'failure_streak') resume(true);
+      })
+      .catch((error: unknown) => {
+        if (probing === scope) probing = undefined;
+        if (!isCancellation(error)) log.warn('endpoint probing stopped', { error: String(error) });
+      });
+  };
+
   setHandler(endpointHealthQuery, () => state);
   setHandler(deliveryOutcomeSignal, ({ delivered }) => {
+    if (!delivered && state.consecutiveFailures === 0) state.streakStartedAt = new Date().toISOString();
     state.consecutiveFailures = delivered ? 0 : state.consecutiveFailures + 1;
     if (state.threshold !== null && state.consecutiveFailures >= state.threshold) pause('failure_streak');
     mirrorIfChanged();
@@ -146,30 +196,36 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
   });
   setHandler(configureHealthSignal, ({ threshold }) => {
     state.threshold = threshold;
+    // Its settings changed: `auto_resume` may have been turned on while the streak held it paused.
+    startProbing();
   });
   setHandler(retireSignal, () => {
     state.retired = true;
+    probing?.cancel();
     release(true);
   });
   setHandler(pauseUpdate, ({ reason }) => {
+    if (reason === 'manual' && state.paused?.reason === 'failure_streak' && patched(PROBES_PATCH)) {
+      // A person's pause outranks the streak's: it is no longer probed, and waits for a person.
+      probing?.cancel();
+      state.paused = { ...state.paused, reason };
+      state.probe = null;
+      mirrorIfChanged();
+    }
     pause(reason);
     return state;
   });
   setHandler(resumeUpdate, () => {
-    if (!state.paused) return state;
-    state.paused = null;
-    state.consecutiveFailures = 0;
-    countResume();
-    release(false);
-    mirrorIfChanged();
-    notify('endpoint.resumed');
+    if (state.paused) resume(false);
     return state;
   });
+  // A run that continues as new, paused by its streak, takes the probing up where it stood.
+  startProbing();
 
   for (;;) {
     await condition(() => effects.length > 0 || state.retired || workflowInfo().continueAsNewSuggested);
     while (effects.length > 0) await effects.shift()!();
-    const idle = () => allHandlersFinished() && noticesInFlight === 0;
+    const idle = () => allHandlersFinished() && noticesInFlight === 0 && !probeActivity.inFlight;
     if (state.retired) {
       await condition(idle);
       if (effects.length === 0) return;

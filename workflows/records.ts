@@ -111,6 +111,11 @@ export interface EndpointRecord {
    * webhook pages document, and no more.
    */
   trace_context: boolean;
+  /**
+   * Self-healing: paused by its failure streak, it is probed on a growing schedule and resumes
+   * itself once a probe succeeds. Off in records saved before the setting existed.
+   */
+  auto_resume: boolean;
   health: EndpointHealthSummary;
   created_at: string;
   updated_at: string;

@@ -8,7 +8,7 @@ import { AddressPolicy, warnIfRelaxed } from '../net/address-policy';
 import type { ServiceMetrics } from '../metrics/service-metrics';
 import type { EndpointHealthClient } from '../store/endpoint-health';
 import type { TenantStore } from '../store/tenant-store';
-import { requireOperator, requireTenant } from './auth';
+import { requireOperator, requireOperatorOrTenant, requireTenant } from './auth';
 import { errorHandler, requireJsonBody, unknownRoute } from './errors';
 import { jsonBody } from './json-body';
 import { httpMetrics } from './http-metrics';
@@ -19,6 +19,7 @@ import { requestSpan } from './request-span';
 import { deadLetterRoutes, deliveryRoutes } from './routes/deliveries';
 import { endpointRoutes } from './routes/endpoints';
 import { eventRoutes } from './routes/events';
+import { signalReceiptRoutes } from './routes/signal-receipts';
 import { signalRoutes } from './routes/signals';
 import { tenantRoutes } from './routes/tenants';
 import { PageCursors } from './page-cursor';
@@ -89,6 +90,14 @@ export function createApp(deps: AppDeps): express.Express {
   warnIfRelaxed(policy);
   const intake = { starts: deps.deliveryStarts, store: deps.store, settings: deps.delivery };
   app.use('/v1/events', operator, eventRoutes(intake, policy));
+  // Receipts first: the tenant's own key may read them, while intake takes the operator key only.
+  app.use(
+    '/v1/signals',
+    signalReceiptRoutes(
+      { client: deps.client, store: deps.store },
+      requireOperatorOrTenant(deps.operatorKeyHash, deps.store),
+    ),
+  );
   app.use('/v1/signals', operator, signalRoutes(intake, policy));
   app.use(
     '/v1/endpoints',

@@ -35,4 +35,24 @@ export function requireTenant(store: TenantStore): RequestHandler {
   };
 }
 
+/**
+ * Routes both may read: the operator key (which then names the tenant itself) or a tenant's own key,
+ * which sets the tenant as `requireTenant` does.
+ */
+export function requireOperatorOrTenant(operatorKeyHash: string, store: TenantStore): RequestHandler {
+  const tenant = requireTenant(store);
+  return async (req, res, next) => {
+    const key = bearer(req.headers.authorization);
+    if (key && keyMatchesHash(key, operatorKeyHash)) {
+      next();
+      return;
+    }
+    await tenant(req, res, next);
+  };
+}
+
 export const tenantOf = (res: Response): TenantRecord => res.locals.tenant as TenantRecord;
+
+/** The tenant of a `requireOperatorOrTenant` route's key; undefined for the operator key. */
+export const tenantIfAny = (res: Response): TenantRecord | undefined =>
+  res.locals.tenant as TenantRecord | undefined;

@@ -4,6 +4,7 @@ import { registerDeliveries } from './commands/deliveries';
 import { registerEndpoints } from './commands/endpoints';
 import { registerPauseResume } from './commands/pause-resume';
 import { registerReplay } from './commands/replay';
+import { registerSignals } from './commands/signals';
 import { registerTenants } from './commands/tenants';
 import type { CliContext, GlobalOptions } from './context';
 import { EXIT_CODES_HELP, oneLine } from './errors';
@@ -51,6 +52,7 @@ export function buildProgram(ctx: CliContext): Command {
 
   registerEndpoints(program, ctx);
   registerDeliveries(program, ctx);
+  registerSignals(program, ctx);
   registerDeadLetters(program, ctx);
   registerReplay(program, ctx);
   registerPauseResume(program, ctx);

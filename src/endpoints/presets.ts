@@ -27,6 +27,7 @@ export interface EndpointDefaults {
   https_only: boolean;
   dead_letter_queue: boolean;
   trace_context: boolean;
+  auto_resume: boolean;
 }
 
 const NO_FILTERS: EndpointFilters = {
@@ -58,6 +59,9 @@ export function baseDefaults(signatureHeader: string): EndpointDefaults {
     dead_letter_queue: false,
     // No seed's page documents a traceparent header: sending one is the owner's choice.
     trace_context: false,
+    // Self-healing is signal-push's own: on by default, and off in every seed's preset below, since
+    // each of their pages has a person bring a paused endpoint back (or never pauses it).
+    auto_resume: true,
   };
 }
 
@@ -66,7 +70,7 @@ export function baseDefaults(signatureHeader: string): EndpointDefaults {
  * Standard Webhooks profile none of them offers.
  */
 export function presetDefaults(name: PresetName, signatureHeader: string): EndpointDefaults {
-  const base = baseDefaults(signatureHeader);
+  const base = { ...baseDefaults(signatureHeader), auto_resume: false };
   switch (name) {
     case 'pq':
       // X-PQ-Signature over the raw body, the signature repeated in the body, 1 s / 5 s / 30 s,
@@ -120,8 +124,10 @@ export function presetDefaults(name: PresetName, signatureHeader: string): Endpo
         secret: 'none',
       };
     case 'standard':
+      // Not a seed: signal-push's own defaults, self-healing included.
       return {
         ...base,
+        auto_resume: true,
         envelope: 'standard_webhooks',
         signature: { scheme: 'standard_webhooks', header: 'webhook-signature', body_field: null },
       };

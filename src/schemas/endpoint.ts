@@ -102,6 +102,7 @@ export const endpointSettings = {
   https_only: z.boolean(),
   dead_letter_queue: z.boolean(),
   trace_context: z.boolean(),
+  auto_resume: z.boolean(),
 };
 
 export const endpointCreateSchema = z
@@ -130,6 +131,7 @@ export const endpointCreateSchema = z
     https_only: true,
     dead_letter_queue: true,
     trace_context: true,
+    auto_resume: true,
   });
 
 export const endpointPatchSchema = z

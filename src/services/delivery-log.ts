@@ -117,7 +117,7 @@ export async function getDelivery(
 }
 
 /** A finished delivery's state is its result (or its failure's details); a running one answers a query. */
-async function readState(
+export async function readState(
   info: Omit<WorkflowExecutionInfo, 'raw'>,
   result: () => Promise<unknown>,
   query: () => Promise<DeliveryState>,

@@ -205,6 +205,25 @@ test('every route answers as the document says, errors included, when called for
   expect(event.status).toBe(202);
   const unknownIntake = { key: op, body: { tenant_id: 'ten_0000000000000000', ...sampleSignal() } };
   expect((await send('POST', '/v1/signals', unknownIntake)).status).toBe(404);
+  const receipt = { params: { id: signal.body.signal_id } };
+  const waited = await send('GET', '/v1/signals/{id}', { ...receipt, key, query: { wait: '10s' } });
+  expect(waited.body).toMatchObject({ complete: true, delivered: 1 });
+  expect(
+    (await send('GET', '/v1/signals/{id}', { ...receipt, key: op, query: { tenant_id: tenant.id } })).status,
+  ).toBe(200);
+  expect(
+    (
+      await send('GET', '/v1/signals/{id}', {
+        ...receipt,
+        key: op,
+        query: { tenant_id: unknownIntake.body.tenant_id },
+      })
+    ).status,
+  ).toBe(404);
+  expect((await send('GET', '/v1/signals/{id}', { ...receipt, key: op })).status).toBe(400);
+  expect(
+    (await send('GET', '/v1/signals/{id}', { ...receipt, key, query: { wait: '2m' }, invalid: true })).status,
+  ).toBe(400);
 
   // Deliveries (tenant key).
   const deliveryId: string = signal.body.deliveries[0].delivery_id;

@@ -19,6 +19,8 @@ export interface Reply {
   hang?: boolean;
   /** Answer this long after the request arrived. */
   delayMs?: number;
+  /** Answer only once this settles (the test lets the request through). */
+  until?: Promise<unknown>;
 }
 
 export interface Receiver {
@@ -51,10 +53,13 @@ export async function startReceiver(
       waiters.splice(0).forEach((wake) => wake());
       const answer = reply(request);
       if (answer.hang) return;
-      setTimeout(() => {
-        res.writeHead(answer.status ?? 200, answer.headers);
-        res.end(answer.body ?? 'ok');
-      }, answer.delayMs ?? 0);
+      const respond = () =>
+        setTimeout(() => {
+          res.writeHead(answer.status ?? 200, answer.headers);
+          res.end(answer.body ?? 'ok');
+        }, answer.delayMs ?? 0);
+      if (answer.until) void answer.until.then(respond);
+      else respond();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -4,7 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { Agent } from 'undici';
 import { inject } from 'vitest';
-import type { EndpointDirectory } from '../../activities';
+import type { ActivityDeps, EndpointDirectory } from '../../activities';
 import { createActivities } from '../../activities';
 import { AesGcmCodec } from '../../src/codec/aes-gcm-codec';
 import { parseCodecKeys } from '../../src/codec/codec-keys';
@@ -26,7 +26,10 @@ export interface TimeSkippingStack {
  * minutes or days fire as soon as nothing else is running. The activities' endpoint directory is
  * the caller's (the tenant store needs a running service; this tier starts none).
  */
-export async function startTimeSkipping(endpoints: EndpointDirectory): Promise<TimeSkippingStack> {
+export async function startTimeSkipping(
+  endpoints: EndpointDirectory,
+  extra: Partial<Pick<ActivityDeps, 'recovery' | 'notifications'>> = {},
+): Promise<TimeSkippingStack> {
   const dataConverter = createDataConverter(new AesGcmCodec(parseCodecKeys(TEST_CODEC_KEYS)));
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
@@ -42,6 +45,7 @@ export async function startTimeSkipping(endpoints: EndpointDirectory): Promise<T
     userAgent: 'signal-push/test',
     endpoints,
     notifications: { smtp: undefined, opsWebhook: undefined },
+    ...extra,
   });
   return {
     env,

@@ -131,6 +131,17 @@ test('a resumed endpoint e-mails the owner that held deliveries are being releas
   expect(mail.text).not.toContain('Reason:');
 });
 
+test('an endpoint a probe brought back e-mails the owner that it recovered, and that its dead letters follow', async () => {
+  const event = paused({ type: 'endpoint.resumed', reason: 'recovered', consecutive_failures: 0 });
+  await notifyEndpointEvent(depsWith({ smtp: smtpConfig() }), event);
+
+  const mail = mailbox.mails[0]!;
+  expect(mail.subject).toBe('[signal-push] Endpoint "CRM sync" is back: resumed after it answered a probe');
+  expect(mail.text).toContain('Reason:               it answered a signed probe with a 2xx');
+  expect(mail.text).toContain('released');
+  expect(mail.text).toContain('dead letters from the outage follow, oldest first');
+});
+
 test('the ops webhook receives the event as JSON signed with HMAC-SHA256 over the raw body', async () => {
   const receiver = await opsReceiver();
   const event = paused({ reason: 'gone', consecutive_failures: 1 });

@@ -5,6 +5,7 @@ import { AesGcmCodec } from '../../src/codec/aes-gcm-codec';
 import { parseCodecKeys } from '../../src/codec/codec-keys';
 import { createDataConverter } from '../../src/codec/data-converter';
 import deliveryHistories from '../fixtures/delivery-histories.json';
+import healthHistories from '../fixtures/health-histories.json';
 import regularActivityHistories from '../fixtures/regular-activity-deliveries.json';
 import { TEST_CODEC_KEYS } from '../helpers/codec-keys';
 import { bundleWorkflows } from '../helpers/workflow-bundle';
@@ -41,6 +42,22 @@ test.each(
         dataConverter: createDataConverter(new AesGcmCodec(parseCodecKeys(TEST_CODEC_KEYS))),
         // Where the interceptors' spans go; a replay sends none, but the sink must exist.
         ...(tracing === 'on' ? { sinks: { exporter: { export: { fn: () => undefined } } } } : {}),
+      },
+      temporal.api.history.v1.History.fromObject(history),
+    );
+    await expect(replay).resolves.toBeUndefined();
+  },
+);
+
+// Endpoint health workflows recorded by the version before self-healing
+// (test/fixtures/record-health-histories.ts): they run for as long as their endpoint exists.
+test.each(Object.entries(healthHistories))(
+  'an endpoint health workflow recorded before self-healing (%s) replays without nondeterminism',
+  async (_name, history) => {
+    const replay = Worker.runReplayHistory(
+      {
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        dataConverter: createDataConverter(new AesGcmCodec(parseCodecKeys(TEST_CODEC_KEYS))),
       },
       temporal.api.history.v1.History.fromObject(history),
     );

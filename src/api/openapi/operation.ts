@@ -25,10 +25,11 @@ const withBody = {
   '415': error('unsupported_media_type or unsupported_encoding'),
 };
 
-type Security = 'operator' | 'tenant' | 'none';
+type Security = 'operator' | 'tenant' | 'operator_or_tenant' | 'none';
 const SECURITY: Record<Security, ZodOpenApiOperationObject['security']> = {
   operator: [{ operatorKey: [] }],
   tenant: [{ tenantKey: [] }],
+  operator_or_tenant: [{ operatorKey: [] }, { tenantKey: [] }],
   none: [],
 };
 
@@ -81,3 +82,6 @@ export const endpointId = z.object({
   id: z.string().meta({ description: 'Endpoint id (ep_…)', example: 'ep_0123456789abcdef' }),
 });
 export const deliveryId = z.object({ id: z.string().meta({ description: 'Delivery id (dlv_ep_…_…)' }) });
+export const signalId = z.object({
+  id: z.string().meta({ description: 'Signal (event) id', example: 'sig_1' }),
+});

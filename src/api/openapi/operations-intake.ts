@@ -1,9 +1,11 @@
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { eventIntakeSchema, intakeQuerySchema, signalIntakeSchema } from '../../schemas/event-intake';
-import { error, ok, operation } from './operation';
+import { signalReceiptQuerySchema } from '../../schemas/signal-receipt';
+import { error, ok, operation, signalId } from './operation';
 import * as answer from './response-schemas';
+import { signalReceiptSchema } from './signal-receipt-schema';
 
-/** Intake: events and PQ Intel signals. */
+/** Intake: events and PQ Intel signals, and a signal's receipt. */
 export const intakePaths: ZodOpenApiPathsObject = {
   '/v1/events': {
     post: operation({
@@ -28,6 +30,22 @@ export const intakePaths: ZodOpenApiPathsObject = {
       responses: {
         '202': ok('durably accepted', answer.signalAcceptedSchema),
         '404': error('tenant_not_found (names tenant_id)'),
+      },
+    }),
+  },
+  '/v1/signals/{id}': {
+    get: operation({
+      summary: 'The receipt of a signal (or any event): each endpoint it went to, with status and attempts',
+      description:
+        'With `wait` (e.g. `10s`, at most 30s) the answer comes once every delivery is final or when the wait ends, whichever is first; `complete` says which. With the operator key `tenant_id` names the tenant; a tenant key reads its own.',
+      cli: 'signals show',
+      tag: 'intake',
+      security: 'operator_or_tenant',
+      path: signalId,
+      query: signalReceiptQuerySchema,
+      responses: {
+        '200': ok('the receipt', signalReceiptSchema),
+        '404': error('not_found (no delivery of this signal) or tenant_not_found (names query.tenant_id)'),
       },
     }),
   },

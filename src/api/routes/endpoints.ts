@@ -159,7 +159,9 @@ export function endpointRoutes(deps: EndpointRouteDeps): Router {
       }),
     );
     if (!endpoint) throw notFound('endpoint');
-    if (patch.pause_threshold !== undefined) await health.configure(current.id, patch.pause_threshold);
+    if (patch.pause_threshold !== undefined || patch.auto_resume === true) {
+      await health.configure(current.id, endpoint.pause_threshold);
+    }
     res.json(endpointView(endpoint));
   });
 

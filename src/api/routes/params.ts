@@ -1,4 +1,4 @@
-import { DELIVERY_ID, ENDPOINT_ID } from '../../../workflows/ids';
+import { DELIVERY_ID, ENDPOINT_ID, SIGNAL_ID } from '../../../workflows/ids';
 import { notFound } from '../errors';
 
 /** A malformed id cannot name anything, so it answers like an unknown one. */
@@ -9,5 +9,10 @@ export function endpointIdParam(value: string | undefined): string {
 
 export function deliveryIdParam(value: string | undefined): string {
   if (!value || !DELIVERY_ID.test(value)) throw notFound('delivery');
+  return value;
+}
+
+export function signalIdParam(value: string | undefined): string {
+  if (!value || !SIGNAL_ID.test(value)) throw notFound('signal');
   return value;
 }

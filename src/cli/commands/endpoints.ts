@@ -27,6 +27,7 @@ function endpointView(endpoint: EndpointRecord) {
     failing: endpoint.health.failing,
     dead_letter_queue: endpoint.dead_letter_queue,
     trace_context: endpoint.trace_context,
+    auto_resume: endpoint.auto_resume,
     pause_threshold: endpoint.pause_threshold,
     retry_policy: endpoint.retry_policy,
     timeout_seconds: endpoint.timeout_seconds,
