@@ -31,6 +31,12 @@ export interface BulkReplay {
   failed: Array<{ id: string; error: unknown }>;
 }
 
+/**
+ * What one replay of an endpoint's dead letters takes, from the API or the portal: at most 500 per
+ * call (call again for the rest), 20 signalled at once.
+ */
+export const ENDPOINT_REPLAY_BOUNDS = { limit: 500, concurrency: 20 } as const;
+
 export interface BulkReplayOptions {
   limit: number;
   /** Replays in flight at once. */
