@@ -5,11 +5,13 @@ import type { CliContext } from '../context';
 import { CliError, EXIT } from '../errors';
 import { keyValues } from '../format';
 import * as valid from '../validate';
+import { registerPortalLinks } from './portal';
 import type { JsonOption } from './common';
 import { withJson } from './common';
 
 export function registerTenants(program: Command, ctx: CliContext): void {
   const tenants = program.command('tenants').description('tenants');
+  registerPortalLinks(tenants, ctx);
 
   withJson(
     tenants
