@@ -280,6 +280,11 @@ describe('the portal at 375 px', () => {
     await submit(page, 'Add endpoint');
     await expect(textOf(page.locator('h1'))).resolves.toBe('Endpoint added');
     const secret = await textOf(page.locator('#new-secret'));
+    // The external script's copy button puts the secret on the clipboard.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy secret' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(secret);
     await expect(textOf(page.locator('#verify-snippet'))).resolves.toContain("headers['x-pq-signature']");
     const [created] = (await stack.api.request('GET', '/v1/endpoints', { key: tenant.key })).body.endpoints;
     expect(created).toMatchObject({ label: HOSTILE_LABEL, preset: 'pq', event_types: ['buying_signal'] });
