@@ -89,16 +89,30 @@ function filterForm(
   </form>`;
 }
 
+/** `2026-12-04T10:06:15.188Z` as `2026-12-04 10:06:15`: the log's column says UTC. */
+const shortTime = (iso: string): string => iso.replace('T', ' ').slice(0, 19);
+
+/** Three columns, so a phone shows the status without scrolling sideways. */
 function logTable(ctx: PageContext, deliveries: DeliverySummary[], labels: Record<string, string>): SafeHtml {
   if (deliveries.length === 0) return html`<p>No deliveries match.</p>`;
   const rows = deliveries.map(
     (d) =>
       html`<tr>
-        <td><a href="${ctx.base}/deliveries/${d.id}">${d.created_at}</a></td>
-        <td>${d.event_type ?? '—'}${d.kind === 'test' ? ' (test)' : ''}</td>
-        <td class="wrap">${labels[d.endpoint_id ?? ''] ?? d.endpoint_id ?? '—'}</td>
-        <td class="status-${d.status ?? ''}">${d.status ?? '—'}</td>
-        <td>${d.attempt_count}</td>
+        <td>
+          <a href="${ctx.base}/deliveries/${d.id}"
+            ><time datetime="${d.created_at}">${shortTime(d.created_at)}</time></a
+          >
+        </td>
+        <td class="wrap">
+          ${d.event_type ?? '—'}${d.kind === 'test' ? ' (test)' : ''}<br /><span class="hint"
+            >${labels[d.endpoint_id ?? ''] ?? d.endpoint_id ?? '—'}</span
+          >
+        </td>
+        <td>
+          <span class="status-${d.status ?? ''}">${d.status ?? '—'}</span><br /><span class="hint"
+            >${d.attempt_count} ${d.attempt_count === 1 ? 'attempt' : 'attempts'}</span
+          >
+        </td>
       </tr>`,
   );
   return html`<div class="table">
@@ -108,11 +122,9 @@ function logTable(ctx: PageContext, deliveries: DeliverySummary[], labels: Recor
       </caption>
       <thead>
         <tr>
-          <th scope="col">Started</th>
-          <th scope="col">Event type</th>
-          <th scope="col">Endpoint</th>
+          <th scope="col">Started (UTC)</th>
+          <th scope="col">Event type, endpoint</th>
           <th scope="col">Status</th>
-          <th scope="col">Attempts</th>
         </tr>
       </thead>
       <tbody>

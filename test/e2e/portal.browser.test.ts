@@ -80,6 +80,15 @@ async function submit(page: Page, name: string | RegExp, role: 'button' | 'link'
 }
 const follow = (page: Page, name: string | RegExp) => submit(page, name, 'link');
 
+/**
+ * The README's screenshots, refreshed when asked: `PORTAL_SCREENSHOTS_DIR=docs npx vitest run
+ * --project e2e test/e2e/portal.browser.test.ts`; other runs leave the committed ones alone.
+ */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.PORTAL_SCREENSHOTS_DIR;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
 /** A locator's text as a reader sees it: runs of white space as one space. */
 const textOf = async (locator: Locator): Promise<string> =>
   ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
@@ -297,7 +306,7 @@ describe('the portal at 375 px', () => {
     await follow(page, HOSTILE_LABEL);
     await expect(textOf(page.locator('h1'))).resolves.toBe(HOSTILE_LABEL);
     await expect(noHorizontalScroll(page)).resolves.toBe(true);
-    await page.screenshot({ path: 'docs/portal-endpoint.png', fullPage: true });
+    await screenshot(page, 'portal-endpoint');
 
     // Edit: another label, taken by nobody; another event type list.
     await follow(page, 'Edit');
@@ -383,7 +392,7 @@ describe('the portal at 375 px', () => {
     await expect(textOf(page.locator('#payload'))).resolves.toContain(failed.signal_id);
     await expect(textOf(page.locator('tbody td').nth(2))).resolves.toBe('500');
     await expect(noHorizontalScroll(page)).resolves.toBe(true);
-    await page.screenshot({ path: 'docs/portal-delivery.png', fullPage: true });
+    await screenshot(page, 'portal-delivery');
 
     // Replay this one, once the receiver is fixed.
     reply = { status: 200, body: 'ok' };
@@ -459,8 +468,9 @@ describe('the portal at 375 px', () => {
 
     await page.goto(portalUrl('/event-types'));
     await expect(page.getByText('PQ Intel found a buying signal').count()).resolves.toBe(1);
-    await page.goto(portalUrl('/endpoints'));
-    await page.screenshot({ path: 'docs/portal-endpoints.png', fullPage: true });
+    await page.goto(portalUrl('/deliveries'));
+    await expect(noHorizontalScroll(page)).resolves.toBe(true);
+    await screenshot(page, 'portal-log');
     await expect(page.evaluate('window.__pwned')).resolves.toBeUndefined();
     expect(problems).toEqual([]);
     await context.close();
