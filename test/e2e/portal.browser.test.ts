@@ -249,6 +249,12 @@ describe('portal links and sessions', () => {
       });
       expect(res.status(), action).toBe(404);
     }
+    for (const action of ['resend', 'replay']) {
+      const res = await page.request.post(portalUrl(`/deliveries/${deliveries[0]!.delivery_id}/${action}`), {
+        form: { _csrf: csrf },
+      });
+      expect(res.status(), action).toBe(404);
+    }
     const theirsNow = await stack.api.request('GET', `/v1/endpoints/${endpoint.id}`, { key: theirs.key });
     expect(theirsNow.body.health.paused).toBeNull();
     // Without the form token, or from another site, a post is refused before anything is done.
@@ -385,6 +391,15 @@ describe('the portal at 375 px', () => {
     await page.getByLabel('Event type').selectOption('project_signal');
     await submit(page, 'Filter');
     await expect(page.getByText('No deliveries match.').count()).resolves.toBe(1);
+    // A time range that ends before it started finds nothing; one around now finds it again.
+    await page.getByLabel('Event type').selectOption('buying_signal');
+    await page.getByLabel('Until (UTC)').fill('2020-01-01T00:00');
+    await submit(page, 'Filter');
+    await expect(page.getByText('No deliveries match.').count()).resolves.toBe(1);
+    await page.getByLabel('From (UTC)').fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
+    await page.getByLabel('Until (UTC)').fill(new Date(Date.now() + 3_600_000).toISOString().slice(0, 16));
+    await submit(page, 'Filter');
+    await expect(page.locator('tbody tr').count()).resolves.toBe(1);
     await page.goto(portalUrl(`/deliveries/${deadId}`));
     // The receiver's HTML is text on the page: no element of it exists, none of its script ran.
     await expect(page.locator('#injected').count()).resolves.toBe(0);
