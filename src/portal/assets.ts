@@ -45,8 +45,15 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-wei
 @media (max-width:40rem){dl{grid-template-columns:1fr}dd{margin-bottom:.4rem}main{padding:.6rem}}
 `;
 
-/** Copy buttons, and a notice while a long form (a bulk replay, a send-test) is on its way. */
+/**
+ * Copy buttons; a notice while a long form (a replay step, a send-test) is on its way; and a replay
+ * page's form for the next step sent at once, so the progress bar moves by itself.
+ */
 const SCRIPT = `'use strict';
+document.addEventListener('DOMContentLoaded', function () {
+  var next = document.querySelector('form[data-autosubmit]');
+  if (next) next.requestSubmit();
+});
 document.addEventListener('click', function (event) {
   var button = event.target.closest('button[data-copy]');
   if (!button) return;

@@ -7,6 +7,7 @@ import type { SafeHtml } from './html';
 import { html } from './html';
 import type { PageContext } from './layout';
 import { csrfField } from './layout';
+import { REPLAY_BATCH, replayForm } from './replay-pages';
 
 const PAUSE_WHY: Record<string, string> = {
   failure_streak: 'after too many consecutive failed deliveries',
@@ -105,12 +106,12 @@ export function detailPage(
     </p>
     ${
       deadLetters > 0
-        ? html`<form method="post" action="${base}/replay" data-busy="Replaying ${deadLetters} dead letters…">
-            ${csrfField(ctx)}
-            <div class="actions">
-              <button type="submit">Replay all dead letters</button><span role="status"></span>
-            </div>
-          </form>`
+        ? replayForm(
+            ctx,
+            endpoint.id,
+            { batch: REPLAY_BATCH, total: deadLetters, replayed: 0, skipped: 0, failed: 0 },
+            'Replay all dead letters',
+          )
         : null
     }
     <h2>Signing secret</h2>

@@ -4,7 +4,6 @@ import { parse } from '../api/validate';
 import { EVENT_TYPES } from '../events';
 import { rotateEndpointSecret } from '../services/endpoint-changes';
 import { EventTypeNotSubscribed, sendEndpointTest } from '../services/endpoint-test';
-import { ENDPOINT_REPLAY_BOUNDS, replayDeadLetters } from '../services/delivery-replay';
 import { MAX_SECRET_OVERLAP_SECONDS } from '../schemas/endpoint';
 import { Refusal } from '../services/refusal';
 import { html } from './html';
@@ -20,7 +19,7 @@ const rotateForm = z.object({
 });
 const testForm = z.object({ event_type: z.enum(EVENT_TYPES).optional() });
 
-/** Secret rotation, send-test and replaying an endpoint's dead letters. */
+/** Secret rotation and send-test. */
 export function registerEndpointTools(router: Router, deps: PortalDeps): void {
   router.post('/endpoints/:id/rotate-secret', async (req, res) => {
     const { ctx, tenant } = sessionOf(res);
@@ -95,36 +94,6 @@ export function registerEndpointTools(router: Router, deps: PortalDeps): void {
           <a href="${ctx.base}/deliveries/${result.delivery_id}">Open the delivery</a> ·
           <a href="${ctx.base}/endpoints/${endpoint.id}">Back to the endpoint</a>
         </p>`,
-    );
-  });
-
-  router.post('/endpoints/:id/replay', async (req, res) => {
-    const { ctx, tenant } = sessionOf(res);
-    const endpoint = await ownedEndpoint(deps, res, req.params.id);
-    let listed = 0;
-    const result = await replayDeadLetters(
-      deps.client,
-      { tenantId: tenant.id, endpointId: endpoint.id },
-      { ...ENDPOINT_REPLAY_BOUNDS, onListed: (count) => (listed = count) },
-    );
-    sendPage(
-      res,
-      ctx,
-      `Replay of ${endpoint.label}`,
-      html`<p class="${result.failed.length ? 'warning' : 'notice'}" role="status">
-          Replayed ${result.replayed.length} of ${listed} dead
-          ${listed === 1 ? 'letter' : 'letters'}${
-            result.skipped.length
-              ? html`; ${result.skipped.length} had already left the dead-letter queue`
-              : null
-          }${result.failed.length ? html`; ${result.failed.length} could not be replayed, try again` : null}.
-        </p>
-        ${result.limitReached ? html`<p>There may be more: replay again for the next ${ENDPOINT_REPLAY_BOUNDS.limit}.</p>` : null}
-        <p>
-          Replayed deliveries start a fresh round of attempts; follow them in the
-          <a href="${ctx.base}/deliveries?endpoint_id=${endpoint.id}">delivery log</a>.
-        </p>
-        <p><a href="${ctx.base}/endpoints/${endpoint.id}">Back to the endpoint</a></p>`,
     );
   });
 }

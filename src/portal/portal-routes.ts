@@ -7,6 +7,7 @@ import { registerAssets } from './assets';
 import { registerDeliveryPages } from './delivery-pages';
 import { registerEndpointPages } from './endpoint-pages';
 import { registerEndpointTools } from './endpoint-tool-pages';
+import { registerReplayPages } from './replay-pages';
 import { html } from './html';
 import { portalHeaders, sendBarePage, sendPage } from './layout';
 import { registerLogout, registerPortalEntry, requirePortalSession, sessionOf } from './portal-auth';
@@ -29,6 +30,7 @@ export function portalRoutes(deps: PortalDeps): express.Router {
   router.get('/', (req, res) => res.redirect(303, `${req.baseUrl}/endpoints`));
   registerEndpointPages(router, deps);
   registerEndpointTools(router, deps);
+  registerReplayPages(router, deps);
   registerDeliveryPages(router, deps);
   router.get('/event-types', (_req, res) => {
     const { ctx } = sessionOf(res);
