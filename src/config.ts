@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { NotifierConfig } from '../activities/notify-endpoint-event';
 import type { RecoveryPlan } from '../workflows/endpoint-recovery-contract';
 import { TASK_QUEUE } from '../workflows/ids';
+import { portalLinkSecondsSchema } from './schemas/portal';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalString = z
@@ -86,6 +87,11 @@ const envSchema = z
     SIGNAL_PUSH_CODEC_KEYS: optionalString,
     SIGNAL_PUSH_CODEC_CORS_ORIGINS: commaList,
     SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    /** Where customers reach this API (portal links point there); unset: the host a request named. */
+    SIGNAL_PUSH_PORTAL_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    SIGNAL_PUSH_PORTAL_LINK_SECONDS: portalLinkSecondsSchema.default(60 * 60),
+    /** Origins that may frame the portal (CSP frame-ancestors); none by default. */
+    SIGNAL_PUSH_PORTAL_FRAME_ANCESTORS: commaList.pipe(z.array(z.url({ protocol: /^https?$/ }))),
     TEMPORAL_ADDRESS: optionalString,
     TEMPORAL_NAMESPACE: z.string().default('default'),
     TEMPORAL_TASK_QUEUE: z.string().default(TASK_QUEUE),
@@ -141,6 +147,14 @@ export interface Config {
   codecKeys: string | undefined;
   codecCorsOrigins: string[];
   apiRateLimitPerMinute: number;
+  portal: {
+    /** The API's public base URL for portal links; `undefined`: the request's own host. */
+    baseUrl: string | undefined;
+    /** How long a portal link lasts unless its creator says otherwise. */
+    linkSeconds: number;
+    /** Origins allowed to embed the portal in a frame. */
+    frameAncestors: string[];
+  };
   /** Where spans go: an OTLP collector, the console, or nowhere (`null`, the default: no tracing). */
   tracesExporter: 'otlp' | 'console' | null;
   temporal: {
@@ -207,6 +221,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     codecKeys: e.SIGNAL_PUSH_CODEC_KEYS,
     codecCorsOrigins: e.SIGNAL_PUSH_CODEC_CORS_ORIGINS,
     apiRateLimitPerMinute: e.SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE,
+    portal: Object.freeze({
+      baseUrl: e.SIGNAL_PUSH_PORTAL_URL,
+      linkSeconds: e.SIGNAL_PUSH_PORTAL_LINK_SECONDS,
+      frameAncestors: e.SIGNAL_PUSH_PORTAL_FRAME_ANCESTORS,
+    }),
     tracesExporter: tracesExporterOf(e),
     temporal: Object.freeze({
       address: e.TEMPORAL_ADDRESS,

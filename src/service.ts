@@ -164,6 +164,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         workerState,
         traced: tracing !== undefined,
         rateLimitPerMinute: config.apiRateLimitPerMinute,
+        portal: config.portal,
         codec: {
           codec,
           namespace: temporal.namespace,

@@ -22,6 +22,8 @@ export interface TenantState {
    * state; the service moves each to a workflow of its own on first read (`adoptLegacyEndpointsUpdate`).
    */
   endpoints?: Record<string, EndpointRecord>;
+  /** Absent until the operator first revokes a portal link. */
+  portalRevocations?: PortalRevocations;
 }
 
 /**
@@ -122,3 +124,23 @@ export interface ChangeTenantInput {
 export const PLAN_BELOW_USAGE = 'PlanBelowUsage';
 
 export const changeTenantUpdate = defineUpdate<TenantRecord, [ChangeTenantInput]>('changeTenantUpdate');
+
+/**
+ * Customer portal links the operator revoked before they ran out: each one's session id with its
+ * expiry (after which it needs no entry), and the generation links are issued in now; revoking
+ * every link starts the next, and links of earlier generations open nothing. A counter, not a time:
+ * no clock of the API's is compared with the workflow's.
+ */
+export interface PortalRevocations {
+  sessions: Record<string, string>;
+  generation: number;
+}
+
+/** Revoke one link (`sessionId` and its `expiresAt`), or every link issued so far (`all`). */
+export type RevokePortalInput = { sessionId: string; expiresAt: string } | { all: true };
+
+/** Revoked links kept one by one; past this, a revocation revokes every link issued so far instead. */
+export const MAX_PORTAL_REVOCATIONS = 200;
+
+export const portalRevocationsQuery = defineQuery<PortalRevocations>('portalRevocationsQuery');
+export const revokePortalUpdate = defineUpdate<PortalRevocations, [RevokePortalInput]>('revokePortalUpdate');

@@ -29,6 +29,7 @@ import {
 import { jsonBytes } from './json-bytes';
 import type { EndpointIndexEntry, TenantState } from './tenant-contract';
 import { handleLegacyEndpointUpdates } from './tenant-legacy';
+import { handlePortalRevocations } from './tenant-portal';
 
 /**
  * A tenant: its record and the index of its endpoints (each endpoint's record lives in its own
@@ -42,7 +43,17 @@ export async function tenantWorkflow(input: TenantState): Promise<void> {
   for (const [id, record] of Object.entries(legacy)) {
     index[id] ??= { label: record.label, revision: 0, health: record.health };
   }
-  const state = (): TenantState => ({ tenant, endpointIndex: index, endpoints: legacy });
+  const portalRevocations = handlePortalRevocations(input.portalRevocations);
+  // Left out until there are any, so runs without revocations hand on the state they always did.
+  const state = (): TenantState => {
+    const revocations = portalRevocations();
+    return {
+      tenant,
+      endpointIndex: index,
+      endpoints: legacy,
+      ...(revocations ? { portalRevocations: revocations } : {}),
+    };
+  };
   // The state's JSON size, kept up to date entry by entry: measuring the whole state on every write
   // would cost each write time in proportion to the tenant's size.
   const entryBytes = new Map<string, number>();

@@ -27,6 +27,10 @@ import { securityHeaders } from './security-headers';
 import { docsPage } from './openapi/docs-page';
 import { apiDocument } from './openapi/document';
 import packageJson from '../../package.json';
+import { PortalTokens } from '../auth/portal-tokens';
+import { portalRoutes } from '../portal/portal-routes';
+import { PortalRevocationStore } from '../store/portal-revocations';
+import { portalSessionRoutes } from './routes/portal-sessions';
 
 export interface AppDeps {
   client: Client;
@@ -48,6 +52,8 @@ export interface AppDeps {
   workerState?: () => string;
   /** Tracing is on: each request gets a span, the parent of what it starts. */
   traced?: boolean;
+  /** The customer portal's links and framing. */
+  portal: { baseUrl: string | undefined; linkSeconds: number; frameAncestors: readonly string[] };
 }
 
 /** The intake and management API, without `listen()`, so tests drive it in-process. */
@@ -65,6 +71,31 @@ export function createApp(deps: AppDeps): express.Express {
     // and it answers CORS preflights.
     app.use('/codec', codecRoutes({ ...deps.codec, requireOperator: requireOperator(deps.operatorKeyHash) }));
   }
+  const operator = requireOperator(deps.operatorKeyHash);
+  const cursors = new PageCursors(deps.operatorKeyHash);
+  const policy = new AddressPolicy(deps.outbound);
+  warnIfRelaxed(policy);
+  const sessions = {
+    store: deps.store,
+    revocations: new PortalRevocationStore(deps.store.calls),
+    tokens: new PortalTokens(deps.operatorKeyHash),
+  };
+  // Ahead of the API's body parsing too: the portal's forms post URL-encoded bodies.
+  app.use(
+    '/portal',
+    apiRateLimit(deps.rateLimitPerMinute),
+    portalRoutes({
+      store: deps.store,
+      health: deps.health,
+      client: deps.client,
+      policy,
+      delivery: deps.delivery,
+      deliveryStarts: deps.deliveryStarts,
+      cursors,
+      sessions,
+      frameAncestors: deps.portal.frameAncestors,
+    }),
+  );
   app.use(requireJsonBody);
   app.use(jsonBody('512kb'));
 
@@ -82,12 +113,13 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(document);
   });
   app.use('/docs', docsPage('/openapi.json'));
-  const operator = requireOperator(deps.operatorKeyHash);
   const tenant = requireTenant(deps.store);
-  const cursors = new PageCursors(deps.operatorKeyHash);
   app.use('/v1/tenants', operator, tenantRoutes({ client: deps.client, store: deps.store, cursors }));
-  const policy = new AddressPolicy(deps.outbound);
-  warnIfRelaxed(policy);
+  app.use(
+    '/v1/tenants',
+    operator,
+    portalSessionRoutes({ ...sessions, baseUrl: deps.portal.baseUrl, linkSeconds: deps.portal.linkSeconds }),
+  );
   const intake = { starts: deps.deliveryStarts, store: deps.store, settings: deps.delivery };
   app.use('/v1/events', operator, eventRoutes(intake, policy));
   // Receipts first: the tenant's own key may read them, while intake takes the operator key only.

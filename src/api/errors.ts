@@ -1,8 +1,8 @@
 import { isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
-import type { FieldProblem } from '../schemas/field-problem';
 import { serviceLog } from '../log/service-log';
+import { Refusal } from '../services/refusal';
 import { TenantUnavailable } from '../store/tenant-calls';
 
 /** gRPC CANCELLED, DEADLINE_EXCEEDED and UNAVAILABLE. */
@@ -18,17 +18,11 @@ function isTemporaryGrpcFailure(error: unknown): boolean {
   return false;
 }
 
-/** An error the client can act on: its status and JSON body are what the client sees. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields?: FieldProblem[],
-  ) {
-    super(message);
-  }
-}
+/**
+ * An error the client can act on: its status and JSON body are what the client sees. A service's
+ * `Refusal` is answered the same way.
+ */
+export class HttpError extends Refusal {}
 
 export const notFound = (what: string): HttpError => new HttpError(404, 'not_found', `${what} not found`);
 
@@ -87,8 +81,8 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, _ne
 };
 
 /** Errors raised by body-parser carry a status and a type. */
-function toHttpError(error: unknown): HttpError | undefined {
-  if (error instanceof HttpError) return error;
+function toHttpError(error: unknown): Refusal | undefined {
+  if (error instanceof Refusal) return error;
   if (error instanceof TenantUnavailable) {
     // Only this tenant: its workflow cannot answer until an operator repairs it.
     return new HttpError(

@@ -10,6 +10,24 @@ export interface OperatorKey {
 }
 
 /**
+ * The key the API runs with, for tools beside it (the CLI signs portal links with it): the
+ * configured one, or the one the embedded default keeps; `undefined` when there is neither.
+ */
+export async function readOperatorKey(
+  configured: string | undefined,
+  dataDir: string,
+): Promise<string | undefined> {
+  if (configured) return configured;
+  try {
+    const key = (await fs.readFile(path.join(dataDir, 'operator-key'), 'utf8')).trim();
+    return key.length >= 32 ? key : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
  * The embedded default has no configuration to take a key from, so it makes one on first start and
  * keeps it in the data folder, readable by its owner only.
  */

@@ -9,7 +9,12 @@ import { parseCodecKeys, readKeyFile } from '../codec/codec-keys';
 import { createDataConverter } from '../codec/data-converter';
 import { loadConfig } from '../config';
 import type { Config } from '../config';
+import { hashApiKey } from '../auth/api-keys';
+import { readOperatorKey } from '../auth/operator-key';
+import { PortalTokens } from '../auth/portal-tokens';
+import type { PortalSessionDeps } from '../services/portal-sessions';
 import { EndpointHealthClient } from '../store/endpoint-health';
+import { PortalRevocationStore } from '../store/portal-revocations';
 import { TenantStore } from '../store/tenant-store';
 import type { CliConnection } from './connection';
 import { connectCli } from './connection';
@@ -89,6 +94,29 @@ export class CliContext {
       store: await this.tenantStore(),
       starts: { client: await this.client(), eager: false },
       settings: { taskQueue: config.temporal.taskQueue, ...planSettingsOf(config) },
+    };
+  }
+
+  /**
+   * What portal links are made with: the API's own operator key (so the API accepts them), its
+   * public URL, and the default lifetime.
+   */
+  async portal(): Promise<PortalSessionDeps & { baseUrl: string; linkSeconds: number }> {
+    const config = this.loadConfig();
+    const key = await readOperatorKey(config.operatorKey, config.dataDir);
+    if (!key) {
+      throw new CliError(
+        'no operator key: set SIGNAL_PUSH_OPERATOR_KEY as the API has it, or run from the folder of `npm start`',
+        EXIT.usage,
+      );
+    }
+    const store = await this.tenantStore();
+    return {
+      store,
+      revocations: new PortalRevocationStore(store.calls),
+      tokens: new PortalTokens(hashApiKey(key)),
+      baseUrl: config.portal.baseUrl ?? `http://${config.host}:${config.port}`,
+      linkSeconds: config.portal.linkSeconds,
     };
   }
 

@@ -29,6 +29,8 @@ export interface EventAttributes {
 /** Everything signal-push knows about one event type. */
 export interface EventTypeSpec {
   type: EventType;
+  /** What happened, in a sentence for the people who subscribe to it (the customer portal shows it). */
+  description: string;
   /** zod schema of the event's data */
   schema: z.ZodType<Record<string, unknown>>;
   /** the data field that carries the event's own id on the wire, when the seed puts one there */
@@ -52,6 +54,7 @@ function defined(attributes: EventAttributes): EventAttributes {
 }
 
 interface Entry {
+  description: string;
   schema: z.ZodType<Record<string, unknown>>;
   sample(): Record<string, unknown>;
   idField?: string;
@@ -59,11 +62,20 @@ interface Entry {
   attributes?(data: Record<string, unknown>): EventAttributes;
 }
 
-const lead: Entry = { schema: leadDataSchema, sample: samples.leadSample };
-const proposal: Entry = { schema: proposalDataSchema, sample: samples.proposalSample };
+const lead = (description: string): Entry => ({
+  description,
+  schema: leadDataSchema,
+  sample: samples.leadSample,
+});
+const proposal = (description: string): Entry => ({
+  description,
+  schema: proposalDataSchema,
+  sample: samples.proposalSample,
+});
 
 const entries: Record<EventType, Entry> = {
   buying_signal: {
+    description: 'PQ Intel found a buying signal for a company matching one of your ICP profiles.',
     schema: buyingSignalDataSchema,
     sample: samples.buyingSignalSample,
     idField: 'signal_id',
@@ -75,39 +87,59 @@ const entries: Record<EventType, Entry> = {
     }),
   },
   'prospect.added': {
+    description: 'Prospektr added a prospect to one of your lists.',
     schema: prospectAddedDataSchema,
     sample: samples.prospectAddedSample,
     envelopeKey: 'prospect',
   },
-  'lead.created': lead,
-  'lead.updated': lead,
-  'lead.stage_changed': { schema: leadStageChangedDataSchema, sample: samples.leadSample },
-  'lead.archived': lead,
-  'proposal.created': proposal,
-  'proposal.sent': proposal,
-  'proposal.viewed': proposal,
-  'proposal.signed': proposal,
-  'payment.received': { schema: paymentDataSchema, sample: samples.paymentSample },
-  'message.received': { schema: messageDataSchema, sample: samples.messageSample },
+  'lead.created': lead('QuintaGo: a lead was created.'),
+  'lead.updated': lead("QuintaGo: a lead's details changed."),
+  'lead.stage_changed': {
+    description: 'QuintaGo: a lead moved to another pipeline stage.',
+    schema: leadStageChangedDataSchema,
+    sample: samples.leadSample,
+  },
+  'lead.archived': lead('QuintaGo: a lead was archived.'),
+  'proposal.created': proposal('QuintaGo: a proposal was drafted.'),
+  'proposal.sent': proposal('QuintaGo: a proposal was sent to the client.'),
+  'proposal.viewed': proposal('QuintaGo: the client opened a proposal.'),
+  'proposal.signed': proposal('QuintaGo: the client signed a proposal.'),
+  'payment.received': {
+    description: 'QuintaGo: a payment was received.',
+    schema: paymentDataSchema,
+    sample: samples.paymentSample,
+  },
+  'message.received': {
+    description: 'QuintaGo: a client sent a message.',
+    schema: messageDataSchema,
+    sample: samples.messageSample,
+  },
   project_signal: {
+    description: 'Siggnal found a signal for one of your projects.',
     schema: projectSignalDataSchema,
     sample: samples.projectSignalSample,
     idField: 'signal_id',
     attributes: (data) => ({ project: str(data.project_id), priority: str(data.priority) }),
   },
   save_lead: {
+    description: 'The lead-save API saved a lead.',
     schema: saveLeadDataSchema,
     sample: samples.saveLeadSample,
     attributes: (data) => ({ score: num(data.score) }),
   },
-  'operation.result': { schema: operationResultDataSchema, sample: samples.operationResultSample },
+  'operation.result': {
+    description: 'An asynchronous API operation finished; sent to the webhook_url given with it.',
+    schema: operationResultDataSchema,
+    sample: samples.operationResultSample,
+  },
 };
 
 const specs: ReadonlyMap<EventType, EventTypeSpec> = new Map(
   EVENT_TYPES.map((type): [EventType, EventTypeSpec] => {
-    const { schema, sample, idField, envelopeKey = 'data', attributes } = entries[type];
+    const { description, schema, sample, idField, envelopeKey = 'data', attributes } = entries[type];
     const spec: EventTypeSpec = {
       type,
+      description,
       schema,
       envelopeKey,
       sample,

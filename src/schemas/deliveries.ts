@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DELIVERY_STATUSES } from '../../workflows/delivery-contract';
+import { EVENT_TYPES } from '../events/event-types';
 import { endpointIdSchema, signalIdSchema } from './ids';
 import { RANGE_PROBLEM, pageQueryFields, rangeInOrder } from './pages';
 
@@ -9,6 +10,7 @@ export const deliveryListQuerySchema = z
     endpoint_id: endpointIdSchema.optional(),
     signal_id: signalIdSchema.optional(),
     status: z.enum(DELIVERY_STATUSES).optional(),
+    event_type: z.enum(EVENT_TYPES).optional(),
     ...pageQueryFields(500),
   })
   .refine(rangeInOrder, RANGE_PROBLEM);

@@ -153,6 +153,7 @@ export const rotateSecretSchema = z.strictObject({
   secret: z.string().min(16).max(256).optional(),
   overlap_seconds: z.number().int().min(0).max(MAX_SECRET_OVERLAP_SECONDS).optional(),
 });
+export type RotateSecret = z.infer<typeof rotateSecretSchema>;
 
 /** A page of the endpoint list, oldest first; `since` and `until` bound when endpoints were created. */
 export const endpointListQuerySchema = z

@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
 import pLimit from 'p-limit';
 import { replaySignal } from '../../workflows/delivery-contract';
+import type { StartPosition } from '../temporal/visibility-query';
 import { getDelivery, listDeadLetters } from './delivery-log';
+import { listDeadLetterPage } from './delivery-pages';
 import type { DeadLetterSelection } from './delivery-log';
 
 export type ReplayOutcome = 'replayed' | 'not_found' | 'not_dead_lettered';
@@ -31,6 +33,12 @@ export interface BulkReplay {
   failed: Array<{ id: string; error: unknown }>;
 }
 
+/**
+ * What one replay of an endpoint's dead letters takes, from the API or the portal: at most 500 per
+ * call (call again for the rest), 20 signalled at once.
+ */
+export const ENDPOINT_REPLAY_BOUNDS = { limit: 500, concurrency: 20 } as const;
+
 export interface BulkReplayOptions {
   limit: number;
   /** Replays in flight at once. */
@@ -53,13 +61,39 @@ export async function replayDeadLetters(
 ): Promise<BulkReplay> {
   const found = await listDeadLetters(client, selection, limit);
   onListed?.(found.length);
-  const result: BulkReplay = { limitReached: found.length >= limit, replayed: [], skipped: [], failed: [] };
+  const result = await replayEach(client, found, selection.tenantId, concurrency, onEach);
+  return { ...result, limitReached: found.length >= limit };
+}
+
+/**
+ * One page of the dead letters `selection` picks, replayed, and where the next page starts (null:
+ * none left): for a caller that shows progress page by page (the portal). Pages go by start time,
+ * so a page never lists again what an earlier one replayed, however late visibility catches up.
+ */
+export async function replayDeadLetterPage(
+  client: Client,
+  selection: Omit<DeadLetterSelection, 'query'>,
+  { limit, concurrency, after }: { limit: number; concurrency: number; after?: StartPosition | undefined },
+): Promise<BulkReplay & { next: StartPosition | null }> {
+  const page = await listDeadLetterPage(client, selection, limit, after);
+  const result = await replayEach(client, page.deliveries, selection.tenantId, concurrency);
+  return { ...result, limitReached: page.next !== null, next: page.next };
+}
+
+async function replayEach(
+  client: Client,
+  found: ReadonlyArray<{ id: string }>,
+  tenantId: string | undefined,
+  concurrency: number,
+  onEach?: () => void,
+): Promise<Omit<BulkReplay, 'limitReached'>> {
+  const result: Omit<BulkReplay, 'limitReached'> = { replayed: [], skipped: [], failed: [] };
   const slot = pLimit(concurrency);
   await Promise.all(
     found.map(({ id }) =>
       slot(async () => {
         try {
-          const outcome = await replayDelivery(client, id, selection.tenantId);
+          const outcome = await replayDelivery(client, id, tenantId);
           (outcome === 'replayed' ? result.replayed : result.skipped).push(id);
         } catch (error) {
           result.failed.push({ id, error });

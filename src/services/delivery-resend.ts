@@ -82,6 +82,20 @@ interface OriginalDelivery {
 }
 
 /** A delivery's input, read from the first event of its history; `undefined` if there is none. */
+/**
+ * The body a delivery sends (every attempt sends the same bytes), for the delivery log; `undefined`
+ * when there is no such delivery, or with `tenantId` when it is another tenant's.
+ */
+export async function sentPayload(
+  client: Client,
+  deliveryId: string,
+  tenantId?: string,
+): Promise<Record<string, unknown> | undefined> {
+  const original = await startedWith(client, deliveryId);
+  if (!original || (tenantId !== undefined && original.input.tenantId !== tenantId)) return undefined;
+  return original.input.payload;
+}
+
 async function startedWith(client: Client, deliveryId: string): Promise<OriginalDelivery | undefined> {
   let description;
   try {

@@ -16,7 +16,8 @@ export interface RepairOutcome {
 /**
  * Brings a tenant whose workflow cannot answer (its tasks keep failing, or it ended) back from its
  * last good state: the broken run is terminated, keeping its history for inspection, and a new run
- * starts from the recovered tenant record and every endpoint that still has a config workflow.
+ * starts from the recovered tenant record and every endpoint that still has a config workflow;
+ * every customer portal link of the tenant ends.
  * A healthy tenant is left alone unless `force` is set.
  */
 export async function repairTenant(
@@ -33,7 +34,12 @@ export async function repairTenant(
   const recovered = await recoverTenant(client, handle, tenantId);
   const { status, taskQueue } = await handle.describe();
   if (status.name === 'RUNNING') await handle.terminate(`repaired: ${problem ?? 'rebuilt on request'}`);
-  await store.startTenant(recovered.state, taskQueue);
+  // A broken run may not answer which portal links it revoked: the new run ends them all (its
+  // generation is past any counter a run reached), so no revoked link opens the portal again.
+  await store.startTenant(
+    { ...recovered.state, portalRevocations: { sessions: {}, generation: Date.now() } },
+    taskQueue,
+  );
   store.calls.forget(tenantId);
   return {
     tenant_id: tenantId,

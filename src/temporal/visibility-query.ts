@@ -45,6 +45,7 @@ export interface DeliveryFilter {
   endpointId?: string | undefined;
   status?: DeliveryStatus | undefined;
   signalId?: string | undefined;
+  eventType?: string | undefined;
   /** ISO instant; compared with the delivery's start. */
   startedSince?: string | undefined;
   /** ISO instant: only deliveries started before it. */
@@ -82,6 +83,7 @@ export function deliveryQuery(filter: DeliveryFilter, userQuery?: string): strin
   if (filter.endpointId) clauses.push(compare(searchAttributes.endpointId, '=', filter.endpointId));
   if (filter.status) clauses.push(compare(searchAttributes.deliveryStatus, '=', filter.status));
   if (filter.signalId) clauses.push(compare(searchAttributes.signalId, '=', filter.signalId));
+  if (filter.eventType) clauses.push(compare(searchAttributes.eventType, '=', filter.eventType));
   if (filter.startedSince) clauses.push(compare('StartTime', '>=', instant(filter.startedSince)));
   if (filter.startedUntil) clauses.push(compare('StartTime', '<', instant(filter.startedUntil)));
   if (filter.deadLetteredSince) {

@@ -600,4 +600,7 @@ test('listings page with the cursor they print, bound to their filters', async (
   expect(next.next_cursor).toBeNull();
   const listed = [...page.deliveries, ...next.deliveries].map((d: { id: string }) => d.id);
   expect(listed.sort()).toEqual([...sent].sort());
+  const byType = (type: string) => cliJson('deliveries', 'list', '--tenant', tenant.id, '--event-type', type);
+  expect((await byType('buying_signal')).deliveries).toHaveLength(3);
+  expect((await byType('lead.created')).deliveries).toHaveLength(0);
 });

@@ -122,7 +122,11 @@ async function send(method: string, path: string, call: Call = {}) {
 
 test('the document is OpenAPI 3.1 and names every route Express serves, and only those', () => {
   expect(doc.openapi).toBe('3.1.0');
-  const served = expressRoutes(stack.service.app!);
+  // The customer portal's pages are HTML for people (see the README and portal.browser.test.ts);
+  // the document names only its entry, where an operator's link lands.
+  const served = expressRoutes(stack.service.app!).filter(
+    (route) => !/^\w+ \/portal(\/|$)/.test(route) || route === 'GET /portal/enter',
+  );
   const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`),
   );
@@ -157,6 +161,33 @@ test('every route answers as the document says, errors included, when called for
   expect((await send('GET', '/v1/tenants/{id}', { key: op, params: { id: tenant.id } })).status).toBe(200);
   const unknownTenant = { key: op, params: { id: 'ten_0000000000000000' } };
   expect((await send('GET', '/v1/tenants/{id}', unknownTenant)).status).toBe(404);
+
+  // Customer portal links (operator key) and where they land.
+  const portalTenant = { key: op, params: { id: tenant.id } };
+  const link = await send('POST', '/v1/tenants/{id}/portal-sessions', {
+    ...portalTenant,
+    body: { ttl_seconds: 600 },
+  });
+  expect(link.status).toBe(201);
+  const token = new URL(link.body.url as string).searchParams.get('token')!;
+  expect((await send('GET', '/portal/enter', { query: { token } })).status).toBe(303);
+  expect(
+    (
+      await send('POST', '/v1/tenants/{id}/portal-sessions', {
+        ...portalTenant,
+        body: { ttl_seconds: 1 },
+        invalid: true,
+      })
+    ).status,
+  ).toBe(400);
+  expect((await send('POST', '/v1/tenants/{id}/portal-sessions', unknownTenant)).status).toBe(404);
+  const session = {
+    ...portalTenant,
+    params: { ...portalTenant.params, sessionId: link.body.session_id as string },
+  };
+  expect((await send('DELETE', '/v1/tenants/{id}/portal-sessions/{sessionId}', session)).status).toBe(204);
+  expect((await send('GET', '/portal/enter', { query: { token } })).status).toBe(401);
+  expect((await send('DELETE', '/v1/tenants/{id}/portal-sessions', portalTenant)).status).toBe(204);
   const patch = { key: op, params: { id: tenant.id }, body: { plan: { rate_limit_per_minute: null } } };
   expect((await send('PATCH', '/v1/tenants/{id}', patch)).status).toBe(200);
   const rotate = await send('POST', '/v1/tenants/{id}/api-keys/rotate', {

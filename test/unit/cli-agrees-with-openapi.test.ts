@@ -114,6 +114,9 @@ test('the document names a command for every operator action and every listing',
       'POST /v1/endpoints/{id}/test',
       'POST /v1/tenants',
       'POST /v1/tenants/{id}/api-keys/rotate',
+      'POST /v1/tenants/{id}/portal-sessions',
+      'DELETE /v1/tenants/{id}/portal-sessions',
+      'DELETE /v1/tenants/{id}/portal-sessions/{sessionId}',
     ].sort(),
   );
   // The rendered page shows it too: the description names the command.

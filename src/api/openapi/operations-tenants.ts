@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import {
   tenantCreateSchema,
@@ -7,8 +8,9 @@ import {
 } from '../../schemas/tenant';
 import { error, ok, operation, tenantId } from './operation';
 import * as answer from './response-schemas';
+import { portalSessionCreateSchema } from '../../schemas/portal';
 
-/** The operator's tenant routes. */
+/** The operator's tenant routes, and the links into a tenant's customer portal. */
 export const tenantPaths: ZodOpenApiPathsObject = {
   '/v1/tenants': {
     post: operation({
@@ -73,5 +75,58 @@ export const tenantPaths: ZodOpenApiPathsObject = {
       path: tenantId,
       responses: { '200': ok('the new key, shown once', answer.keyRotatedSchema) },
     }),
+  },
+  '/v1/tenants/{id}/portal-sessions': {
+    post: operation({
+      summary: "A short-lived link to the tenant's customer portal",
+      description:
+        'The link opens the portal (endpoints, delivery log) for this tenant only, until expires_at (ttl_seconds, else SIGNAL_PUSH_PORTAL_LINK_SECONDS); its first load trades it for an HttpOnly session cookie.',
+      cli: 'tenants portal-link',
+      tag: 'portal',
+      security: 'operator',
+      path: tenantId,
+      body: portalSessionCreateSchema,
+      bodyOptional: true,
+      responses: { '201': ok('the link', answer.portalLinkSchema) },
+    }),
+    delete: operation({
+      summary: 'Revoke every portal link of the tenant issued so far, and the sessions they opened',
+      cli: 'tenants revoke-portal-link',
+      tag: 'portal',
+      security: 'operator',
+      path: tenantId,
+      responses: { '204': { description: 'revoked' } },
+    }),
+  },
+  '/v1/tenants/{id}/portal-sessions/{sessionId}': {
+    delete: operation({
+      summary: 'Revoke one portal link and the session it opened',
+      cli: 'tenants revoke-portal-link',
+      tag: 'portal',
+      security: 'operator',
+      path: tenantId.extend({
+        sessionId: z
+          .string()
+          .meta({ description: 'The link’s session_id (ps_…)', example: 'ps_0123456789abcdef' }),
+      }),
+      responses: { '204': { description: 'revoked' } },
+    }),
+  },
+  '/portal/enter': {
+    get: {
+      summary: 'Where a portal link lands: sets the portal session cookie and redirects into the portal',
+      description:
+        'The portal itself (/portal/…) is an HTML application for the tenant’s customer, described in the README; it takes only its session cookie, and no API route takes that cookie.',
+      tags: ['portal'],
+      security: [],
+      requestParams: { query: z.object({ token: z.string().meta({ description: 'The link’s token' }) }) },
+      responses: {
+        '303': { description: 'signed in: redirect to /portal/endpoints, with Set-Cookie' },
+        '401': {
+          description: 'expired, revoked or unknown link (HTML)',
+          content: { 'text/html': { schema: z.string() } },
+        },
+      },
+    },
   },
 };

@@ -70,6 +70,14 @@ export const tenantDeletedSchema = z.strictObject({
 });
 export const keyRotatedSchema = z.strictObject({ id: z.string(), api_key: z.string(), rotated_at: instant });
 
+export const portalLinkSchema = z.strictObject({
+  url: z
+    .string()
+    .meta({ description: 'Opens the portal for this tenant; a bearer credential until it expires' }),
+  session_id: z.string().meta({ description: 'Names the link to revoke it (ps_…)' }),
+  expires_at: instant,
+});
+
 const startedDelivery = z
   .strictObject({
     endpoint_id: z.string(),

@@ -21,7 +21,7 @@ export interface DeliveryRouteDeps extends ResendDeps {
 }
 
 /** A delivery listing's cursor holds where its last page stopped, for this listing's filters only. */
-function startPages(cursors: PageCursors, scope: unknown) {
+export function startPages(cursors: PageCursors, scope: unknown) {
   return {
     after(cursor: string | undefined): StartPosition | undefined {
       if (cursor === undefined) return undefined;
@@ -47,6 +47,7 @@ export function deliveryRoutes(deps: DeliveryRouteDeps): Router {
         endpointId: filter.endpoint_id,
         signalId: filter.signal_id,
         status: filter.status,
+        eventType: filter.event_type,
         startedSince: filter.since,
         startedUntil: filter.until,
       },

@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { newSecret, secretProblem } from '../../../activities/signature-schemes';
 import type { EndpointRecord } from '../../../workflows/records';
 import { renderForEndpoint } from '../../deliveries/render-for-endpoint';
 import type { DeliverySettings, DeliveryStarts } from '../../deliveries/start-deliveries';
 import { formatProblems } from '../../endpoints/endpoint-settings';
 import type { EventType } from '../../events';
 import { EVENT_TYPES, eventTypeSpec } from '../../events';
+import { rotateEndpointSecret } from '../../services/endpoint-changes';
 import { EventTypeNotSubscribed, chooseEventType, sendEndpointTest } from '../../services/endpoint-test';
 import { payloadFormatSchema } from '../../render/payload-format';
 import { rotateSecretSchema } from '../../schemas/endpoint';
@@ -21,9 +21,6 @@ export interface EndpointToolDeps {
   delivery: DeliverySettings;
   owned(tenantId: string, id: string | undefined): Promise<EndpointRecord>;
 }
-
-/** A day of overlap lets every receiver deploy the new Standard Webhooks secret. */
-const STANDARD_WEBHOOKS_OVERLAP_SECONDS = 24 * 60 * 60;
 
 export const previewSchema = z.strictObject({
   event_type: z.enum(EVENT_TYPES).optional(),
@@ -51,34 +48,14 @@ const notSubscribed = (error: EventTypeNotSubscribed): HttpError =>
 
 /** Secret rotation, payload preview and send-test: the endpoint tools of PQ Intel's settings page. */
 export function registerEndpointTools(router: Router, deps: EndpointToolDeps): void {
-  /**
-   * A new signing secret; the old one stays valid for the overlap (both signatures are sent, space-
-   * separated), then only the new one signs. Shown in full once, in this answer.
-   */
+  /** See rotateEndpointSecret; the new secret is shown in full once, in this answer. */
   router.post('/:id/rotate-secret', async (req, res) => {
     const tenant = tenantOf(res);
     const endpoint = await deps.owned(tenant.id, req.params.id);
     const body = parse(rotateSecretSchema, req.body ?? {});
-    const { scheme } = endpoint.signature;
-    const secret = body.secret ?? newSecret(scheme === 'none' ? 'hex' : scheme);
-    const problem = scheme === 'none' ? undefined : secretProblem(scheme, secret);
-    if (problem) {
-      throw new HttpError(400, 'validation_failed', `invalid request: secret: ${problem}`, [
-        { field: 'secret', problem },
-      ]);
-    }
-    const overlap =
-      body.overlap_seconds ?? (scheme === 'standard_webhooks' ? STANDARD_WEBHOOKS_OVERLAP_SECONDS : 0);
-    const previous =
-      endpoint.secret !== null && overlap > 0
-        ? { secret: endpoint.secret, expires_at: new Date(Date.now() + overlap * 1000).toISOString() }
-        : null;
-    const updated = await deps.store.patchEndpoint(tenant.id, endpoint.id, {
-      secret,
-      previous_secret: previous,
-    });
-    if (!updated) throw new HttpError(404, 'not_found', 'endpoint not found');
-    res.json({ secret, previous_secret_expires_at: previous?.expires_at ?? null });
+    const rotated = await rotateEndpointSecret(deps.store, tenant.id, endpoint.id, body);
+    if (!rotated) throw notFound('endpoint');
+    res.json(rotated);
   });
 
   /** Renders what the endpoint would receive, without sending anything. */

@@ -5,7 +5,7 @@ import { acceptEvent } from '../../deliveries/accept-event';
 import type { AddressPolicy } from '../../net/address-policy';
 import { intakeQuerySchema } from '../../schemas/event-intake';
 import { HttpError } from '../errors';
-import { requireReachable } from '../require-reachable';
+import { requireReachable } from '../../services/require-reachable';
 import { parse } from '../validate';
 
 /** The `?webhook_url=` of an intake call, checked like an endpoint URL. */

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { EVENT_TYPES } from '../../events';
+import type { EventType } from '../../events';
 import { DELIVERY_STATUSES } from '../../../workflows/delivery-contract';
 import type { AttemptRecord, DeliveryStatus } from '../../../workflows/delivery-contract';
 import type { CliContext } from '../context';
@@ -20,6 +22,7 @@ interface ListOptions extends JsonOption, PageOptions {
   tenant?: string;
   endpoint?: string;
   status?: DeliveryStatus;
+  eventType?: EventType;
   signal?: string;
 }
 
@@ -68,6 +71,7 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
         .option('--tenant <id>', 'only this tenant (ten_…)', valid.tenantId)
         .option('--endpoint <id>', 'only this endpoint (ep_…)', valid.endpointId)
         .addOption(new Option('--status <status>', 'only this status').choices(DELIVERY_STATUSES))
+        .addOption(new Option('--event-type <type>', 'only this event type').choices(EVENT_TYPES))
         .option('--signal <id>', 'only this signal id', valid.signalId),
       'deliveries started',
       10_000,
@@ -79,6 +83,7 @@ export function registerDeliveries(program: Command, ctx: CliContext): void {
       tenantId: options.tenant,
       endpointId: options.endpoint,
       status: options.status,
+      eventType: options.eventType,
       signalId: options.signal,
       startedSince: options.since,
       startedUntil: options.until,

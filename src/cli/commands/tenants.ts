@@ -5,6 +5,7 @@ import type { CliContext } from '../context';
 import { CliError, EXIT } from '../errors';
 import { keyValues } from '../format';
 import * as valid from '../validate';
+import { registerPortalLinks } from './portal';
 import type { JsonOption } from './common';
 import { withJson } from './common';
 import { registerTenantAdmin } from './tenant-admin';
@@ -12,8 +13,9 @@ import { registerTenantAdmin } from './tenant-admin';
 export function registerTenants(program: Command, ctx: CliContext): void {
   const tenants = program
     .command('tenants')
-    .description('tenants: create, list, read, change, delete, repair');
+    .description('tenants: create, list, read, change, delete, portal links, repair');
   registerTenantAdmin(tenants, ctx);
+  registerPortalLinks(tenants, ctx);
 
   withJson(
     tenants

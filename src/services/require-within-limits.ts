@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { EndpointRecord } from '../../workflows/records';
 import { endpointLimitProblems, recordLimitProblem } from '../endpoints/endpoint-limits';
 import { encodedPayloadBytes } from '../temporal/encoded-size';
-import { HttpError } from './errors';
+import { refuseProblems } from './refusal';
 
 /**
  * Refuses, before anything is written, an endpoint record that breaks a size limit: 413 naming each
@@ -14,7 +14,5 @@ export async function requireWithinLimits(client: Client, endpoint: EndpointReco
     const whole = recordLimitProblem(await encodedPayloadBytes(client, endpoint));
     if (whole) problems.push(whole);
   }
-  if (problems.length === 0) return;
-  const summary = problems.map((p) => `${p.field}: ${p.problem}`).join('; ');
-  throw new HttpError(413, 'limit_exceeded', `endpoint too large: ${summary}`, problems);
+  if (problems.length > 0) refuseProblems(413, 'limit_exceeded', 'endpoint too large: ', problems);
 }
