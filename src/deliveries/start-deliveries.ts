@@ -7,6 +7,8 @@ import type { DeliveryInput } from '../../workflows/delivery-contract';
 import type { EndpointRecord } from '../../workflows/records';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import { deliveryTaskTimeoutMs } from '../../workflows/delivery-attempt';
+import type { Lane } from './delivery-lane';
+import { deliveryPriority, laneOf } from './delivery-lane';
 import type { PlanSettings } from './delivery-plan';
 import { deliveryPlan } from './delivery-plan';
 import type { AcceptedEvent, RenderTenant } from './render-for-endpoint';
@@ -63,6 +65,7 @@ export async function startDeliveries(
         payload,
         rejection,
         endpointTroubled: endpoint.health.paused !== null || endpoint.health.failing,
+        lane: laneOf(event, endpoint.hot_when),
       });
     }),
   );
@@ -75,6 +78,8 @@ export interface DeliveryStart extends DeliveryInput {
   signalType?: string;
   /** The delivery this one sends again (`POST /v1/deliveries/:id/resend`). */
   resentFrom?: string;
+  /** Which of its tenant's queued deliveries it overtakes (src/deliveries/delivery-lane.ts). */
+  lane: Lane;
 }
 
 /** Starts one delivery workflow; an id already used means the same delivery was started before. */
@@ -83,7 +88,7 @@ export async function startDelivery(
   taskQueue: string,
   start: DeliveryStart,
 ): Promise<StartedDelivery> {
-  const { eventType, signalType, resentFrom, ...input } = start;
+  const { eventType, signalType, resentFrom, lane, ...input } = start;
   const started = {
     endpoint_id: input.plan.endpoint.id,
     delivery_id: input.deliveryId,
@@ -93,7 +98,10 @@ export async function startDelivery(
     await starts.client.workflow.start(deliveryWorkflow, {
       workflowId: input.deliveryId,
       taskQueue,
-      requestEagerStart: starts.eager,
+      // Only a hot delivery skips the queue for this process's worker: a cold one started eagerly
+      // would take a worker slot without waiting its turn among the other tenants' work.
+      requestEagerStart: starts.eager && lane === 'hot',
+      priority: deliveryPriority(lane, input.tenantId),
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowTaskTimeout: deliveryTaskTimeoutMs(input.plan.endpoint),
       typedSearchAttributes: [

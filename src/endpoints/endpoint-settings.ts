@@ -59,6 +59,7 @@ export function buildEndpoint(body: EndpointCreate, context: NewEndpointContext)
     https_only: body.https_only ?? defaults.https_only,
     dead_letter_queue: body.dead_letter_queue ?? defaults.dead_letter_queue,
     trace_context: body.trace_context ?? defaults.trace_context,
+    hot_when: body.hot_when ?? defaults.hot_when,
     health: { paused: null, failing: false },
     created_at: context.now,
     updated_at: context.now,

@@ -1,5 +1,7 @@
+import { DEFAULT_HOT_RULE } from '../deliveries/delivery-lane';
 import type {
   EndpointFilters,
+  HotRule,
   HttpMethod,
   PayloadFormatSetting,
   RetryPolicySetting,
@@ -27,6 +29,7 @@ export interface EndpointDefaults {
   https_only: boolean;
   dead_letter_queue: boolean;
   trace_context: boolean;
+  hot_when: HotRule;
 }
 
 const NO_FILTERS: EndpointFilters = {
@@ -58,6 +61,8 @@ export function baseDefaults(signatureHeader: string): EndpointDefaults {
     dead_letter_queue: false,
     // No seed's page documents a traceparent header: sending one is the owner's choice.
     trace_context: false,
+    // No seed page has lanes; hot and high-priority signals are the ones their customers chase.
+    hot_when: DEFAULT_HOT_RULE,
   };
 }
 

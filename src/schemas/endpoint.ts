@@ -46,6 +46,13 @@ const filtersSchema = z.strictObject({
   priorities: z.array(z.enum(PRIORITIES)).max(PRIORITIES.length).default([]),
 });
 
+/** Which events take the endpoint's hot lane: any that matches one part (src/deliveries/delivery-lane.ts). */
+const hotRuleSchema = z.strictObject({
+  classifications: z.array(z.enum(CLASSIFICATIONS)).max(CLASSIFICATIONS.length).default([]),
+  priorities: z.array(z.enum(PRIORITIES)).max(PRIORITIES.length).default([]),
+  min_icp_score: z.number().int().min(0).max(100).nullable().default(null),
+});
+
 /** PQ Intel's retry panel: 1–10 retries, 30–600 s apart, exponential by default. */
 const backoffRetryPolicySchema = z.strictObject({
   max_retries: z.number().int().min(1).max(10),
@@ -102,6 +109,7 @@ export const endpointSettings = {
   https_only: z.boolean(),
   dead_letter_queue: z.boolean(),
   trace_context: z.boolean(),
+  hot_when: hotRuleSchema,
 };
 
 export const endpointCreateSchema = z
@@ -130,6 +138,7 @@ export const endpointCreateSchema = z
     https_only: true,
     dead_letter_queue: true,
     trace_context: true,
+    hot_when: true,
   });
 
 export const endpointPatchSchema = z

@@ -26,6 +26,7 @@ export function endpointWithDefaults(endpoint: Partial<EndpointRecord>): Endpoin
     rate_limit_per_minute: null,
     https_only: false,
     trace_context: false,
+    hot_when: defaults.hot_when,
     ...endpoint,
     filters: { ...defaults.filters, ...endpoint.filters },
   } as EndpointRecord;
