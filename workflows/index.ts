@@ -2,3 +2,4 @@ export { deliveryWorkflow } from './delivery';
 export { endpointHealthWorkflow } from './endpoint-health';
 export { tenantWorkflow } from './tenant';
 export { endpointConfigWorkflow } from './endpoint-config';
+export { deliverySequencerWorkflow } from './delivery-sequencer';

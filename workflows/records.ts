@@ -123,6 +123,11 @@ export interface EndpointRecord {
   trace_context: boolean;
   /** Records saved before lanes existed read with the default rule (src/store/legacy-records.ts). */
   hot_when: HotRule;
+  /**
+   * A dotted path into the event's data (a lead's id, say): deliveries with the same value there
+   * reach the endpoint one at a time, in intake order. null: no ordering, all in parallel.
+   */
+  ordering_key: string | null;
   health: EndpointHealthSummary;
   created_at: string;
   updated_at: string;

@@ -10,6 +10,7 @@ import { deliveryTaskTimeoutMs } from '../../workflows/delivery-attempt';
 import type { Lane } from './delivery-lane';
 import { deliveryPriority, laneOf } from './delivery-lane';
 import type { PlanSettings } from './delivery-plan';
+import { orderingKeyOf, queueInOrder, sequencerIdOf } from './ordering-key';
 import { deliveryPlan } from './delivery-plan';
 import type { AcceptedEvent, RenderTenant } from './render-for-endpoint';
 import { renderForEndpoint } from './render-for-endpoint';
@@ -41,7 +42,7 @@ export interface StartedDelivery {
 
 /**
  * Starts one delivery workflow per endpoint, all in parallel, and returns once Temporal has
- * durably recorded each. The workflow id is derived from (endpoint, event) and never reused, so an
+ * durably recorded each (and queued the ordered ones behind their key's earlier deliveries). The workflow id is derived from (endpoint, event) and never reused, so an
  * event sent twice is delivered once.
  */
 export async function startDeliveries(
@@ -52,10 +53,15 @@ export async function startDeliveries(
   endpoints: EndpointRecord[],
 ): Promise<StartedDelivery[]> {
   return Promise.all(
-    endpoints.map((endpoint) => {
+    endpoints.map(async (endpoint) => {
       const { payload, rejection } = renderForEndpoint(event, tenant, endpoint, settings.maxPayloadBytes);
-      return startDelivery(starts, settings.taskQueue, {
-        deliveryId: deliveryWorkflowId(endpoint.id, event.id),
+      const deliveryId = deliveryWorkflowId(endpoint.id, event.id);
+      // A rejected delivery is never sent, so it never waits for, or holds up, its key.
+      const key =
+        endpoint.ordering_key && !rejection ? orderingKeyOf(event.data, endpoint.ordering_key) : undefined;
+      const sequencerId = key === undefined ? undefined : sequencerIdOf(endpoint.id, key);
+      const started = await startDelivery(starts, settings.taskQueue, {
+        deliveryId,
         tenantId: tenant.id,
         signalId: event.id,
         eventType: event.type,
@@ -66,7 +72,14 @@ export async function startDeliveries(
         rejection,
         endpointTroubled: endpoint.health.paused !== null || endpoint.health.failing,
         lane: laneOf(event, endpoint.hot_when),
+        ...(sequencerId ? { ordering: { sequencerId } } : {}),
       });
+      // Queued after it started, so the sequencer never hands a turn to a delivery not yet there;
+      // also for a duplicate, whose first intake may have ended before queuing it.
+      if (sequencerId) {
+        await queueInOrder(starts.client, settings.taskQueue, sequencerId, endpoint.id, deliveryId);
+      }
+      return started;
     }),
   );
 }

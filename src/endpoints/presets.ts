@@ -30,6 +30,7 @@ export interface EndpointDefaults {
   dead_letter_queue: boolean;
   trace_context: boolean;
   hot_when: HotRule;
+  ordering_key: string | null;
 }
 
 const NO_FILTERS: EndpointFilters = {
@@ -63,6 +64,8 @@ export function baseDefaults(signatureHeader: string): EndpointDefaults {
     trace_context: false,
     // No seed page has lanes; hot and high-priority signals are the ones their customers chase.
     hot_when: DEFAULT_HOT_RULE,
+    // Ordering costs parallelism; no seed page offers it, so it is the owner's choice.
+    ordering_key: null,
   };
 }
 

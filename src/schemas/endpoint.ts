@@ -110,6 +110,12 @@ export const endpointSettings = {
   dead_letter_queue: z.boolean(),
   trace_context: z.boolean(),
   hot_when: hotRuleSchema,
+  /** A dotted path into the event's data; which paths exist is checked against the event types. */
+  ordering_key: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dotted field path, such as lead.id')
+    .max(200)
+    .nullable(),
 };
 
 export const endpointCreateSchema = z
@@ -139,6 +145,7 @@ export const endpointCreateSchema = z
     dead_letter_queue: true,
     trace_context: true,
     hot_when: true,
+    ordering_key: true,
   });
 
 export const endpointPatchSchema = z

@@ -27,6 +27,7 @@ export function endpointWithDefaults(endpoint: Partial<EndpointRecord>): Endpoin
     https_only: false,
     trace_context: false,
     hot_when: defaults.hot_when,
+    ordering_key: null,
     ...endpoint,
     filters: { ...defaults.filters, ...endpoint.filters },
   } as EndpointRecord;
