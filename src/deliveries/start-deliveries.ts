@@ -10,8 +10,8 @@ import { deliveryTaskTimeoutMs } from '../../workflows/delivery-attempt';
 import type { Lane } from './delivery-lane';
 import { deliveryPriority, laneOf } from './delivery-lane';
 import type { PlanSettings } from './delivery-plan';
-import { orderingKeyOf, queueInOrder, sequencerIdOf } from './ordering-key';
 import { deliveryPlan } from './delivery-plan';
+import { orderingKeyOf, queueInOrder, sequencerIdOf } from './ordering-key';
 import type { AcceptedEvent, RenderTenant } from './render-for-endpoint';
 import { renderForEndpoint } from './render-for-endpoint';
 
@@ -42,8 +42,9 @@ export interface StartedDelivery {
 
 /**
  * Starts one delivery workflow per endpoint, all in parallel, and returns once Temporal has
- * durably recorded each (and queued the ordered ones behind their key's earlier deliveries). The workflow id is derived from (endpoint, event) and never reused, so an
- * event sent twice is delivered once.
+ * durably recorded each, and has queued the ordered ones behind their key's earlier deliveries.
+ * The workflow id is derived from (endpoint, event) and never reused, so an event sent twice is
+ * delivered once.
  */
 export async function startDeliveries(
   starts: DeliveryStarts,
