@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: 10 }, (_, i) => send(quiet.id, `sig_warm_${i}`, 'cold')));
     await waitFor(() => arrivedAt.size >= 10, 60_000);
 
+    const loadAtStart = round(os.loadavg()[0]!);
     const started = Date.now();
     let next = 0;
     const floodIntake = Promise.all(
@@ -103,6 +104,11 @@ async function main(): Promise<void> {
       [...sentAt].filter(([, s]) => s.lane === lane).map(([id, s]) => arrivedAt.get(id)! - s.at);
     const accepted = (lane: 'hot' | 'cold') =>
       [...sentAt.values()].filter((s) => s.lane === lane).map((s) => s.acceptedMs);
+    // From the intake's 202 to the arrival: the wait in Temporal's queue and the worker.
+    const afterAcceptance = (lane: 'hot' | 'cold') =>
+      [...sentAt]
+        .filter(([, s]) => s.lane === lane)
+        .map(([id, s]) => arrivedAt.get(id)! - s.at - s.acceptedMs);
     const figures = (values: number[]) => ({
       n: values.length,
       p50Ms: round(percentile(values, 50)),
@@ -110,8 +116,16 @@ async function main(): Promise<void> {
       maxMs: round(Math.max(...values)),
     });
     const summary = {
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        node: process.version,
+        // Other people's jobs share the machine: the load around the run says how much.
+        loadAverageAtStart: loadAtStart,
+        loadAverageAtEnd: round(os.loadavg()[0]!),
+      },
       settings: {
+        workerDeliverySlots: config.workerDeliverySlots,
         floodDeliveries: FLOOD,
         floodSignals: FLOOD_SIGNALS,
         floodEndpoints: FLOOD_ENDPOINTS,
@@ -128,6 +142,8 @@ async function main(): Promise<void> {
       /** The intake call alone (its 202), part of the figures above. */
       quietHotIntake: figures(accepted('hot')),
       quietColdIntake: figures(accepted('cold')),
+      quietHotAfterAcceptance: figures(afterAcceptance('hot')),
+      quietColdAfterAcceptance: figures(afterAcceptance('cold')),
     };
     for (const [section, values] of Object.entries(summary))
       console.log(`${section}: ${JSON.stringify(values)}`);
