@@ -341,7 +341,7 @@ test('bad option values and unknown commands exit 2 with a one-line message', as
     expect(result.stderr, args.join(' ')).toMatch(oneErrorLine);
   }
   expect((await cli('deliveries', 'list', '--status', 'lost')).stderr).toContain(
-    'must be one of pending, retrying, held, delivered, failed, dead_lettered, expired',
+    'must be one of pending, queued, retrying, held, delivered, failed, dead_lettered, expired',
   );
 });
 
