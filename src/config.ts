@@ -43,6 +43,9 @@ const envSchema = z
       .regex(/^[A-Za-z0-9-]+$/)
       .default('X-PQ-Signature'),
     SIGNAL_PUSH_USER_AGENT: z.string().default('signal-push/0.1 (+https://github.com/signal-push)'),
+    /** Deliveries one worker runs at once (README: "Priority lanes and fairness"). */
+    // At least 2: the SDK polls the worker's sticky queue and the shared one side by side.
+    SIGNAL_PUSH_WORKER_DELIVERY_SLOTS: z.coerce.number().int().min(2).max(10_000).default(1000),
     /** Multiplies every retry delay; tests set it low so schedules play out in seconds. */
     SIGNAL_PUSH_RETRY_DELAY_SCALE: z.coerce.number().positive().max(1).default(1),
     SIGNAL_PUSH_MAX_PAYLOAD_BYTES: z.coerce
@@ -129,6 +132,11 @@ export interface Config {
   operatorKey: string | undefined;
   signatureHeader: string;
   userAgent: string;
+  /**
+   * Workflow tasks a worker holds at once; a delivery's attempt holds one while it waits on the
+   * receiver. Tasks beyond it wait in Temporal's queue, where lanes and fairness order them.
+   */
+  workerDeliverySlots: number;
   retryDelayScale: number;
   maxPayloadBytes: number;
   deadLetterRetentionMs: number;
@@ -198,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     operatorKey: e.SIGNAL_PUSH_OPERATOR_KEY,
     signatureHeader: e.SIGNAL_PUSH_SIGNATURE_HEADER,
     userAgent: e.SIGNAL_PUSH_USER_AGENT,
+    workerDeliverySlots: e.SIGNAL_PUSH_WORKER_DELIVERY_SLOTS,
     retryDelayScale: e.SIGNAL_PUSH_RETRY_DELAY_SCALE,
     maxPayloadBytes: e.SIGNAL_PUSH_MAX_PAYLOAD_BYTES,
     deadLetterRetentionMs: e.SIGNAL_PUSH_DEAD_LETTER_RETENTION_SECONDS * 1000,

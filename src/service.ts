@@ -130,6 +130,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         namespace: temporal.namespace,
         taskQueue: temporal.taskQueue,
         userAgent: config.userAgent,
+        deliverySlots: config.workerDeliverySlots,
         store,
         plan,
         notifications: config.notifications,

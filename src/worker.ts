@@ -23,6 +23,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   userAgent: string;
+  /** Workflow tasks held at once (config.workerDeliverySlots). */
+  deliverySlots: number;
   store: TenantStore;
   plan: PlanSettings;
   notifications: NotifierConfig;
@@ -68,9 +70,11 @@ export async function createWorker(
     // An attempt is an HTTP request waiting on someone else's server, with a bounded body: many can
     // wait at once, so endpoints that hang until their timeout cannot take every slot from the rest.
     // It runs as a local activity inside its delivery's workflow task, which holds a workflow task
-    // slot meanwhile; deliveries started before that run it as a regular activity.
+    // slot meanwhile; deliveries started before that run it as a regular activity. The cost of many
+    // slots: under a flood the backlog moves from Temporal's queue, where hot deliveries overtake
+    // and tenants take turns, into this process, where they do not.
     maxConcurrentLocalActivityExecutions: 1000,
-    maxConcurrentWorkflowTaskExecutions: 1000,
+    maxConcurrentWorkflowTaskExecutions: options.deliverySlots,
     maxConcurrentActivityTaskExecutions: 1000,
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }

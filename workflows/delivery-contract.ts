@@ -11,6 +11,8 @@ export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 
 export const DELIVERY_STATUSES = [
   'pending',
+  /** Waiting for an earlier delivery with the same ordering key to end its turn (`waitingFor`). */
+  'queued',
   'retrying',
   'held',
   'delivered',
@@ -93,6 +95,11 @@ export interface DeliveryInput {
    * first attempt, and report a success. Healthy endpoints skip both.
    */
   endpointTroubled: boolean;
+  /**
+   * The endpoint takes deliveries with the same ordering key one at a time: this one waits for its
+   * turn from the key's sequencer. Absent for unordered deliveries (and those started before).
+   */
+  ordering?: { sequencerId: string };
 }
 
 export interface DeliveryState {
@@ -106,6 +113,8 @@ export interface DeliveryState {
   replays: number;
   /** Why a rejected delivery was never sent. */
   rejectedReason: string | null;
+  /** While queued: the earlier delivery with the same ordering key it waits for. */
+  waitingFor?: string | null;
 }
 
 export type DeliveryResult = DeliveryState;
@@ -131,6 +140,17 @@ export interface HoldAnswer {
    * after this long (ms) instead of waiting to be called. Absent in answers older than the limit.
    */
   askAgainAfterMs?: number;
+}
+
+/**
+ * The key's sequencer to a queued delivery: go now, or wait behind `behind` (the delivery queued
+ * just before it with the same key) until a later answer says go.
+ */
+export const keyTurnSignal = defineSignal<[KeyTurn]>('keyTurnSignal');
+
+export interface KeyTurn {
+  go: boolean;
+  behind: string | null;
 }
 
 /** Failure type of an attempt whose endpoint settings cannot make a request; never retried. */

@@ -52,6 +52,17 @@ export class DeliveryProgress {
     ]);
   }
 
+  /** Waits behind an earlier delivery with the same ordering key (null: not told which yet). */
+  queue(behind: string | null): void {
+    this.state.waitingFor = behind;
+    this.setStatus('queued');
+  }
+
+  leaveQueue(): void {
+    this.state.waitingFor = null;
+    this.setStatus('pending');
+  }
+
   recordAttempt(record: AttemptRecord): void {
     this.state.attempts.push(record);
   }

@@ -6,6 +6,7 @@ import { DeliveryProgress } from './delivery-progress';
 import { asksEndpointFirst, decideNext, roundFailed, startOfRound } from './delivery-policy';
 import type { AttemptOutcome, DeliveryPolicy } from './delivery-policy';
 import { EndpointGate } from './endpoint-gate';
+import { KeyTurnWait } from './key-turn';
 
 const { loadDeliveryPlan } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
@@ -25,6 +26,9 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
   // their outcomes do not count towards a pause. Inputs recorded before kinds existed are events.
   const tracked = (input.kind ?? 'event') === 'event';
   const gate = new EndpointGate(input.deliveryId, input.plan.endpoint.id, input.endpointTroubled, progress);
+  // An ordered delivery holds its key from its turn until its round ends, whatever the outcome.
+  const turn = new KeyTurnWait(input.deliveryId, input.ordering, progress);
+  await turn.wait();
 
   let plan = input.plan;
   let position = startOfRound(input.endpointTroubled);
@@ -54,6 +58,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       step = roundFailed(policy); // the endpoint was deleted while the delivery was held
     }
     if (step.kind === 'delivered') {
+      await turn.release();
       if (tracked) await gate.report(true);
       return progress.delivered();
     }
@@ -63,7 +68,9 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
       continue;
     }
 
-    // The round failed: the delivery fails, or waits as a dead letter for a replay.
+    // The round failed: the delivery fails, or waits as a dead letter for a replay. Either way it
+    // lets its key's next delivery go; a replay later goes out of turn.
+    await turn.release();
     if (tracked) await gate.report(false);
     if (step.kind === 'fail') throw progress.failed();
     if (!(await progress.deadLetter(step.retentionMs))) return progress.state;

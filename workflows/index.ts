@@ -3,3 +3,4 @@ export { endpointHealthWorkflow } from './endpoint-health';
 export { tenantWorkflow } from './tenant';
 export { endpointConfigWorkflow } from './endpoint-config';
 export { deadLetterReplayWorkflow } from './dead-letter-replay';
+export { deliverySequencerWorkflow } from './delivery-sequencer';

@@ -58,6 +58,16 @@ export interface EndpointFilters {
   priorities: string[];
 }
 
+/**
+ * Which events an endpoint gets in its hot lane, ahead of its tenant's queued cold ones: those of a
+ * listed classification (PQ Intel) or priority (Siggnal), or scoring at least `min_icp_score`.
+ */
+export interface HotRule {
+  classifications: string[];
+  priorities: string[];
+  min_icp_score: number | null;
+}
+
 /** Why an endpoint is paused: its failure streak, a 410 Gone from its receiver, or a person. */
 export const PAUSE_REASONS = ['failure_streak', 'gone', 'manual'] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
@@ -116,6 +126,13 @@ export interface EndpointRecord {
    * itself once a probe succeeds. Off in records saved before the setting existed.
    */
   auto_resume: boolean;
+  /** Records saved before lanes existed read with the default rule (src/store/legacy-records.ts). */
+  hot_when: HotRule;
+  /**
+   * A dotted path into the event's data (a lead's id, say): deliveries with the same value there
+   * reach the endpoint one at a time, in intake order. null: no ordering, all in parallel.
+   */
+  ordering_key: string | null;
   health: EndpointHealthSummary;
   created_at: string;
   updated_at: string;

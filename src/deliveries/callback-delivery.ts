@@ -4,6 +4,7 @@ import type { DeliveryPlan } from '../../workflows/delivery-contract';
 import type { TenantRecord } from '../../workflows/records';
 import type { OperationResultData } from '../events/schemas/operation';
 import { DEFAULT_PAYLOAD_FORMAT } from '../render/payload-format';
+import { DEFAULT_HOT_RULE, laneOf } from './delivery-lane';
 import { scaledDelays } from './delivery-plan';
 import type { AcceptedEvent } from './render-for-endpoint';
 import { renderForEndpoint } from './render-for-endpoint';
@@ -73,5 +74,6 @@ export async function startCallback(
     payload,
     rejection,
     endpointTroubled: false,
+    lane: laneOf(event, DEFAULT_HOT_RULE),
   });
 }

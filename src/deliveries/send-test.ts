@@ -58,6 +58,8 @@ export async function sendTest(
     payload,
     rejection,
     endpointTroubled: false,
+    // Someone is waiting on the answer.
+    lane: 'hot',
   });
   const state = await outcome(starts.client, deliveryId, endpoint.timeout_seconds * 1000 + TEST_MARGIN_MS);
   const attempt = state.attempts[state.attempts.length - 1];

@@ -7,8 +7,11 @@ import type { DeliveryInput } from '../../workflows/delivery-contract';
 import type { EndpointRecord } from '../../workflows/records';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import { deliveryTaskTimeoutMs } from '../../workflows/delivery-attempt';
+import type { Lane } from './delivery-lane';
+import { deliveryPriority, laneOf } from './delivery-lane';
 import type { PlanSettings } from './delivery-plan';
 import { deliveryPlan } from './delivery-plan';
+import { orderingKeyOf, queueInOrder, sequencerIdOf } from './ordering-key';
 import type { AcceptedEvent, RenderTenant } from './render-for-endpoint';
 import { renderForEndpoint } from './render-for-endpoint';
 
@@ -39,8 +42,9 @@ export interface StartedDelivery {
 
 /**
  * Starts one delivery workflow per endpoint, all in parallel, and returns once Temporal has
- * durably recorded each. The workflow id is derived from (endpoint, event) and never reused, so an
- * event sent twice is delivered once.
+ * durably recorded each, and has queued the ordered ones behind their key's earlier deliveries.
+ * The workflow id is derived from (endpoint, event) and never reused, so an event sent twice is
+ * delivered once.
  */
 export async function startDeliveries(
   starts: DeliveryStarts,
@@ -50,10 +54,15 @@ export async function startDeliveries(
   endpoints: EndpointRecord[],
 ): Promise<StartedDelivery[]> {
   return Promise.all(
-    endpoints.map((endpoint) => {
+    endpoints.map(async (endpoint) => {
       const { payload, rejection } = renderForEndpoint(event, tenant, endpoint, settings.maxPayloadBytes);
-      return startDelivery(starts, settings.taskQueue, {
-        deliveryId: deliveryWorkflowId(endpoint.id, event.id),
+      const deliveryId = deliveryWorkflowId(endpoint.id, event.id);
+      // A rejected delivery is never sent, so it never waits for, or holds up, its key.
+      const key =
+        endpoint.ordering_key && !rejection ? orderingKeyOf(event.data, endpoint.ordering_key) : undefined;
+      const sequencerId = key === undefined ? undefined : sequencerIdOf(endpoint.id, key);
+      const started = await startDelivery(starts, settings.taskQueue, {
+        deliveryId,
         tenantId: tenant.id,
         signalId: event.id,
         eventType: event.type,
@@ -63,7 +72,15 @@ export async function startDeliveries(
         payload,
         rejection,
         endpointTroubled: endpoint.health.paused !== null || endpoint.health.failing,
+        lane: laneOf(event, endpoint.hot_when),
+        ...(sequencerId ? { ordering: { sequencerId } } : {}),
       });
+      // Queued after it started, so the sequencer never hands a turn to a delivery not yet there;
+      // also for a duplicate, whose first intake may have ended before queuing it.
+      if (sequencerId) {
+        await queueInOrder(starts.client, settings.taskQueue, sequencerId, endpoint.id, deliveryId);
+      }
+      return started;
     }),
   );
 }
@@ -75,6 +92,8 @@ export interface DeliveryStart extends DeliveryInput {
   signalType?: string;
   /** The delivery this one sends again (`POST /v1/deliveries/:id/resend`). */
   resentFrom?: string;
+  /** Which of its tenant's queued deliveries it overtakes (src/deliveries/delivery-lane.ts). */
+  lane: Lane;
 }
 
 /** Starts one delivery workflow; an id already used means the same delivery was started before. */
@@ -83,7 +102,7 @@ export async function startDelivery(
   taskQueue: string,
   start: DeliveryStart,
 ): Promise<StartedDelivery> {
-  const { eventType, signalType, resentFrom, ...input } = start;
+  const { eventType, signalType, resentFrom, lane, ...input } = start;
   const started = {
     endpoint_id: input.plan.endpoint.id,
     delivery_id: input.deliveryId,
@@ -93,7 +112,10 @@ export async function startDelivery(
     await starts.client.workflow.start(deliveryWorkflow, {
       workflowId: input.deliveryId,
       taskQueue,
-      requestEagerStart: starts.eager,
+      // Only a hot delivery skips the queue for this process's worker: a cold one started eagerly
+      // would take a worker slot without waiting its turn among the other tenants' work.
+      requestEagerStart: starts.eager && lane === 'hot',
+      priority: deliveryPriority(lane, input.tenantId),
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowTaskTimeout: deliveryTaskTimeoutMs(input.plan.endpoint),
       typedSearchAttributes: [

@@ -60,6 +60,8 @@ export function buildEndpoint(body: EndpointCreate, context: NewEndpointContext)
     dead_letter_queue: body.dead_letter_queue ?? defaults.dead_letter_queue,
     trace_context: body.trace_context ?? defaults.trace_context,
     auto_resume: body.auto_resume ?? defaults.auto_resume,
+    hot_when: body.hot_when ?? defaults.hot_when,
+    ordering_key: body.ordering_key !== undefined ? body.ordering_key : defaults.ordering_key,
     health: { paused: null, failing: false },
     created_at: context.now,
     updated_at: context.now,
@@ -123,6 +125,8 @@ export function endpointProblems(endpoint: EndpointRecord, plan: TenantPlan): Fi
     });
   }
   problems.push(...formatProblems(endpoint));
+  const orderingProblem = orderingKeyProblem(endpoint);
+  if (orderingProblem) problems.push({ field: 'ordering_key', problem: orderingProblem });
   if (signature.body_field !== null && signature.body_field in endpoint.payload_format.extra) {
     problems.push({
       field: `payload_format.extra.${signature.body_field}`,
@@ -130,6 +134,14 @@ export function endpointProblems(endpoint: EndpointRecord, plan: TenantPlan): Fi
     });
   }
   return problems;
+}
+
+/** An ordering key must name a field of an event type the endpoint takes. */
+function orderingKeyProblem(endpoint: Pick<EndpointRecord, 'event_types' | 'ordering_key'>): string | null {
+  if (endpoint.ordering_key === null) return null;
+  const types = typesMatching(endpoint.event_types);
+  if (types.some((type) => eventTypeSpec(type)!.fieldPaths.includes(endpoint.ordering_key!))) return null;
+  return `names no field of the event types this endpoint takes (${types.join(', ')})`;
 }
 
 /** The payload format against the fields of every event type the endpoint subscribes to. */

@@ -1,5 +1,7 @@
+import { DEFAULT_HOT_RULE } from '../deliveries/delivery-lane';
 import type {
   EndpointFilters,
+  HotRule,
   HttpMethod,
   PayloadFormatSetting,
   RetryPolicySetting,
@@ -28,6 +30,8 @@ export interface EndpointDefaults {
   dead_letter_queue: boolean;
   trace_context: boolean;
   auto_resume: boolean;
+  hot_when: HotRule;
+  ordering_key: string | null;
 }
 
 const NO_FILTERS: EndpointFilters = {
@@ -62,6 +66,10 @@ export function baseDefaults(signatureHeader: string): EndpointDefaults {
     // Self-healing is signal-push's own: on by default, and off in every seed's preset below, since
     // each of their pages has a person bring a paused endpoint back (or never pauses it).
     auto_resume: true,
+    // No seed page has lanes; hot and high-priority signals are the ones their customers chase.
+    hot_when: DEFAULT_HOT_RULE,
+    // Ordering costs parallelism; no seed page offers it, so it is the owner's choice.
+    ordering_key: null,
   };
 }
 

@@ -46,6 +46,13 @@ const filtersSchema = z.strictObject({
   priorities: z.array(z.enum(PRIORITIES)).max(PRIORITIES.length).default([]),
 });
 
+/** Which events take the endpoint's hot lane: any that matches one part (src/deliveries/delivery-lane.ts). */
+const hotRuleSchema = z.strictObject({
+  classifications: z.array(z.enum(CLASSIFICATIONS)).max(CLASSIFICATIONS.length).default([]),
+  priorities: z.array(z.enum(PRIORITIES)).max(PRIORITIES.length).default([]),
+  min_icp_score: z.number().int().min(0).max(100).nullable().default(null),
+});
+
 /** PQ Intel's retry panel: 1–10 retries, 30–600 s apart, exponential by default. */
 const backoffRetryPolicySchema = z.strictObject({
   max_retries: z.number().int().min(1).max(10),
@@ -103,6 +110,13 @@ export const endpointSettings = {
   dead_letter_queue: z.boolean(),
   trace_context: z.boolean(),
   auto_resume: z.boolean(),
+  hot_when: hotRuleSchema,
+  /** A dotted path into the event's data; which paths exist is checked against the event types. */
+  ordering_key: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dotted field path, such as lead.id')
+    .max(200)
+    .nullable(),
 };
 
 export const endpointCreateSchema = z
@@ -132,6 +146,8 @@ export const endpointCreateSchema = z
     dead_letter_queue: true,
     trace_context: true,
     auto_resume: true,
+    hot_when: true,
+    ordering_key: true,
   });
 
 export const endpointPatchSchema = z

@@ -31,6 +31,8 @@ export interface DeliveryDetail extends DeliverySummary {
   expires_at: string | null;
   replays: number;
   rejected_reason: string | null;
+  /** While queued: the earlier delivery with the same ordering key this one waits for. */
+  waiting_for: string | null;
 }
 
 const FINAL_STATUSES = new Set(['delivered', 'failed', 'expired', 'rejected']);
@@ -113,6 +115,7 @@ export async function getDelivery(
     expires_at: state.expiresAt,
     replays: state.replays,
     rejected_reason: state.rejectedReason ?? null,
+    waiting_for: state.waitingFor ?? null,
   };
 }
 

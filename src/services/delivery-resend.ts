@@ -62,6 +62,8 @@ export async function resendDelivery(
     eventType,
     ...(signalType ? { signalType } : {}),
     resentFrom: deliveryId,
+    // Someone asked for it by hand and is waiting for it.
+    lane: 'hot',
   });
   return {
     outcome: 'resent',

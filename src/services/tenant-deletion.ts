@@ -29,8 +29,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Deletes a tenant and everything of it that runs, by one rule: while any of its deliveries has
- * not ended (pending, retrying, held, or a dead letter waiting for a replay), the tenant is kept and
- * `deliveries_in_flight` answered, unless `force` is set, which ends them. Then the tenant's own
+ * not ended (pending, queued, retrying, held, or a dead letter waiting for a replay), the tenant is
+ * kept and `deliveries_in_flight` answered, unless `force` is set, which ends them. Then the tenant's own
  * workflow, its endpoints' config and health workflows are deleted with their histories (the tenant
  * record with its owner's e-mail, the endpoints' URLs and secrets), and every delivery still running
  * is terminated; ended deliveries keep their histories until the namespace's retention, as any do.

@@ -27,6 +27,8 @@ export function endpointWithDefaults(endpoint: Partial<EndpointRecord>): Endpoin
     https_only: false,
     trace_context: false,
     auto_resume: false,
+    hot_when: defaults.hot_when,
+    ordering_key: null,
     ...endpoint,
     filters: { ...defaults.filters, ...endpoint.filters },
   } as EndpointRecord;

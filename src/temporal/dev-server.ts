@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { taskDispatchArgs } from './task-dispatch';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -49,6 +50,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     options.namespace,
     '--log-level',
     'error',
+    ...taskDispatchArgs(),
     // WAL with NORMAL sync: a commit is one sequential append, not two fsyncs, and a crash of the
     // process still loses nothing committed (a power cut may lose the last moments).
     ...(options.dbFile

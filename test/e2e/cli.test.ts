@@ -343,7 +343,7 @@ test('bad option values and unknown commands exit 2 with a one-line message', as
     expect(result.stderr, args.join(' ')).toMatch(oneErrorLine);
   }
   expect((await cli('deliveries', 'list', '--status', 'lost')).stderr).toContain(
-    'Allowed choices are pending, retrying, held, delivered, failed, dead_lettered, expired',
+    'Allowed choices are pending, queued, retrying, held, delivered, failed, dead_lettered, expired',
   );
 });
 

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
+import { taskDispatchArgs } from '../../src/temporal/task-dispatch';
 import { bundleWorkflows } from '../helpers/workflow-bundle';
 
 declare module 'vitest' {
@@ -43,7 +44,10 @@ interface Temporal {
 
 async function startDevServer(cliPath: string): Promise<Temporal> {
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cliPath }, extraArgs: ['--log-level', 'error'] },
+    server: {
+      executable: { type: 'existing-path', path: cliPath },
+      extraArgs: ['--log-level', 'error', ...taskDispatchArgs()],
+    },
   });
   return { address: env.address, client: env.client, close: () => env.teardown() };
 }

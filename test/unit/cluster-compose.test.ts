@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { TASK_DISPATCH_CONFIG } from '../../src/temporal/task-dispatch';
 
 // Docker cannot run here, so docker-compose.yml is held to what `npm run start:cluster` runs:
 // scripts/cluster/versions.env (versions and default settings) and the environment
@@ -80,6 +81,16 @@ describe('docker-compose.yml and the cluster script', () => {
     expect(read('scripts/start-cluster.sh')).toContain(
       'DYNAMIC_CONFIG_FILE_PATH=$root/scripts/cluster/dynamicconfig.yaml',
     );
+  });
+
+  test("turn on the dev server's priority and fairness settings in the cluster's dynamic config", () => {
+    const dynamic = parse(read('scripts/cluster/dynamicconfig.yaml')) as Record<
+      string,
+      Array<{ value: unknown }>
+    >;
+    for (const [key, value] of Object.entries(TASK_DISPATCH_CONFIG)) {
+      expect(dynamic[key], key).toEqual([{ value }]);
+    }
   });
 
   test('set up both schemas with temporal-sql-tool, then register the same namespace', () => {

@@ -211,6 +211,10 @@ export const deliveryDetailSchema = z
     expires_at: instant.nullable(),
     replays: z.number().int(),
     rejected_reason: z.string().nullable(),
+    waiting_for: z.string().nullable().meta({
+      description:
+        'While `queued`: the earlier delivery with the same ordering key it waits for (its own status says why that one has not ended).',
+    }),
   })
   .meta({ id: 'Delivery' });
 

@@ -38,6 +38,7 @@ function showDelivery(delivery: DeliveryDetail): string {
     ['signal type', delivery.signal_type],
     ['kind', delivery.kind],
     ['status', delivery.status],
+    ['waiting for', delivery.waiting_for],
     ['rejected', delivery.rejected_reason],
     ['attempts', delivery.attempt_count],
     ['replays', delivery.replays],

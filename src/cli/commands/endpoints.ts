@@ -28,6 +28,8 @@ function endpointView(endpoint: EndpointRecord) {
     dead_letter_queue: endpoint.dead_letter_queue,
     trace_context: endpoint.trace_context,
     auto_resume: endpoint.auto_resume,
+    hot_when: endpoint.hot_when,
+    ordering_key: endpoint.ordering_key,
     pause_threshold: endpoint.pause_threshold,
     retry_policy: endpoint.retry_policy,
     timeout_seconds: endpoint.timeout_seconds,
