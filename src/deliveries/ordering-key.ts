@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { deliverySequencerWorkflow } from '../../workflows/delivery-sequencer';
 import { keyQueuedSignal } from '../../workflows/delivery-sequencer-contract';
 import { deliverySequencerWorkflowId } from '../../workflows/ids';
+import { searchAttributes } from '../../workflows/search-attribute-keys';
 
 /**
  * The value at an endpoint's ordering key (a dotted path into the event's data, such as
@@ -26,18 +27,23 @@ export const sequencerIdOf = (endpointId: string, key: string): string =>
 
 /**
  * Queues a started delivery behind the earlier ones with its key, starting the key's sequencer if
- * it is not running. Queuing the same delivery again (a repeated intake) changes nothing.
+ * it is not running. Queuing the same delivery again (a repeated intake) changes nothing. The
+ * sequencer carries its tenant and endpoint as search attributes, so deleting the tenant ends it
+ * with the tenant's other workflows (src/services/tenant-deletion.ts).
  */
 export async function queueInOrder(
   client: Client,
   taskQueue: string,
   sequencerId: string,
-  endpointId: string,
-  deliveryId: string,
+  { tenantId, endpointId, deliveryId }: { tenantId: string; endpointId: string; deliveryId: string },
 ): Promise<void> {
   await client.workflow.signalWithStart(deliverySequencerWorkflow, {
     workflowId: sequencerId,
     taskQueue,
+    typedSearchAttributes: [
+      { key: searchAttributes.tenantId, value: tenantId },
+      { key: searchAttributes.endpointId, value: endpointId },
+    ],
     args: [{ endpointId, queue: [], current: null, recent: [] }],
     signal: keyQueuedSignal,
     signalArgs: [{ deliveryId }],

@@ -78,7 +78,11 @@ export async function startDeliveries(
       // Queued after it started, so the sequencer never hands a turn to a delivery not yet there;
       // also for a duplicate, whose first intake may have ended before queuing it.
       if (sequencerId) {
-        await queueInOrder(starts.client, settings.taskQueue, sequencerId, endpoint.id, deliveryId);
+        await queueInOrder(starts.client, settings.taskQueue, sequencerId, {
+          tenantId: tenant.id,
+          endpointId: endpoint.id,
+          deliveryId,
+        });
       }
       return started;
     }),

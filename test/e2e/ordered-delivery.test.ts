@@ -83,6 +83,18 @@ test('deliveries with the same key arrive one at a time in intake order, through
     expect(keyA.filter((r) => signalOf(r) === 'a2')).toHaveLength(2);
     const keyB = receiver.requests.map(signalOf).filter((s) => s.startsWith('b'));
     expect(keyB).toEqual(['b1', 'b2']);
+
+    // The key's sequencers belong to the tenant: deleting it leaves none running.
+    const running = (prefix: string) =>
+      stack.service.client.workflow.count(
+        `TenantId = '${tenant.id}' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH '${prefix}'`,
+      );
+    await eventually(async () => (await running('sequencer-')).count === 2);
+    const deleted = await stack.api.request('DELETE', `/v1/tenants/${tenant.id}?force=true`, {
+      key: stack.operatorKey,
+    });
+    expect(deleted.status).toBe(200);
+    await eventually(async () => (await running('')).count === 0);
   } finally {
     await worker.kill();
     await receiver.close();
