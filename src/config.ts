@@ -1,3 +1,5 @@
+// Over 250 lines for a reason: every setting the service takes from the environment is parsed and
+// checked here, in one schema, so the README's Configuration table has one place to agree with.
 import path from 'node:path';
 import { z } from 'zod';
 import type { NotifierConfig } from '../activities/notify-endpoint-event';

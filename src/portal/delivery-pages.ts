@@ -7,7 +7,7 @@ import { EVENT_TYPES } from '../events';
 import { deliveryListQuerySchema } from '../schemas/deliveries';
 import type { DeliverySummary } from '../services/delivery-log';
 import { getDelivery } from '../services/delivery-log';
-import { listDeliveryPage } from '../services/delivery-pages';
+import { deliveryListFilter, listDeliveryPage } from '../services/delivery-pages';
 import { replayDelivery } from '../services/delivery-replay';
 import { resendDelivery, sentPayload } from '../services/delivery-resend';
 import { Refusal } from '../services/refusal';
@@ -150,19 +150,7 @@ export function registerDeliveryPages(router: Router, deps: PortalDeps): void {
     const pages = startPages(deps.cursors, ['portal-deliveries', tenant.id, filter]);
     const [labels, page] = await Promise.all([
       labelsOf(tenant.id),
-      listDeliveryPage(
-        deps.client,
-        {
-          tenantId: tenant.id,
-          endpointId: filter.endpoint_id,
-          status: filter.status,
-          eventType: filter.event_type,
-          startedSince: filter.since,
-          startedUntil: filter.until,
-        },
-        limit,
-        pages.after(cursor),
-      ),
+      listDeliveryPage(deps.client, deliveryListFilter(tenant.id, filter), limit, pages.after(cursor)),
     ]);
     const next = pages.next(page);
     const nextQuery = new URLSearchParams({ ...query, ...(next ? { cursor: next } : {}) });

@@ -79,6 +79,28 @@ export async function listDeliveries(
 }
 
 /**
+ * A delivery's description; `undefined` when `deliveryId` names no delivery, or when `tenantId` is
+ * given and it is another tenant's.
+ */
+export async function describeDelivery(
+  client: Client,
+  deliveryId: string,
+  tenantId?: string,
+): Promise<WorkflowExecutionDescription | undefined> {
+  let info: WorkflowExecutionDescription;
+  try {
+    info = await client.workflow.getHandle(deliveryId).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+  const owner = info.typedSearchAttributes.get(searchAttributes.tenantId);
+  if (info.type !== DELIVERY_WORKFLOW_TYPE || (tenantId !== undefined && owner !== tenantId))
+    return undefined;
+  return info;
+}
+
+/**
  * One delivery with every attempt; `undefined` when there is none, or when `tenantId` is given and
  * it is another tenant's (operators, who may read any, leave it out).
  */
@@ -88,16 +110,8 @@ export async function getDelivery(
   tenantId?: string,
 ): Promise<DeliveryDetail | undefined> {
   const handle = client.workflow.getHandle(deliveryId);
-  let info: WorkflowExecutionDescription;
-  try {
-    info = await handle.describe();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
-  const owner = info.typedSearchAttributes.get(searchAttributes.tenantId);
-  if (info.type !== DELIVERY_WORKFLOW_TYPE || (tenantId !== undefined && owner !== tenantId))
-    return undefined;
+  let info = await describeDelivery(client, deliveryId, tenantId);
+  if (!info) return undefined;
   const state = await readState(
     info,
     () => handle.result(),

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { temporal } from '@temporalio/proto';
+import type { DeliveryListQuery } from '../schemas/deliveries';
 import type { DeliveryFilter, StartPosition } from '../temporal/visibility-query';
 import {
   DELIVERY_WORKFLOW_TYPE,
@@ -18,6 +19,20 @@ export interface DeliveryPage {
 }
 
 type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
+
+/** The deliveries a listing's query picks (the API's `GET /v1/deliveries`, the portal's log), of one tenant. */
+export const deliveryListFilter = (
+  tenantId: string,
+  query: Omit<DeliveryListQuery, 'limit' | 'cursor'>,
+): DeliveryFilter => ({
+  tenantId,
+  endpointId: query.endpoint_id,
+  signalId: query.signal_id,
+  status: query.status,
+  eventType: query.event_type,
+  startedSince: query.since,
+  startedUntil: query.until,
+});
 
 /** A page's position read back (from a cursor), if `value` holds one. */
 export function startPosition(value: unknown): StartPosition | undefined {

@@ -1,15 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
-import { WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { isGrpcServiceError } from '@temporalio/client';
 import pLimit from 'p-limit';
 import { deliveryStateQuery } from '../../workflows/delivery-contract';
 import type { AttemptErrorKind, DeliveryState, DeliveryStatus } from '../../workflows/delivery-contract';
 import { deliveryWorkflowId } from '../../workflows/ids';
-import { searchAttributes } from '../../workflows/search-attribute-keys';
 import type { TenantStore } from '../store/tenant-store';
-import { DELIVERY_WORKFLOW_TYPE } from '../temporal/visibility-query';
 import type { DeliverySummary } from './delivery-log';
-import { listDeliveries, readState, summarize } from './delivery-log';
+import { describeDelivery, listDeliveries, readState, summarize } from './delivery-log';
 
 /**
  * Statuses after which a delivery makes no attempt of its own: a dead letter waits for a replay (by
@@ -102,15 +100,8 @@ async function readDelivery(
   tenantId: string,
 ): Promise<EndpointReceipt | undefined> {
   const handle = client.workflow.getHandle(id);
-  let info: WorkflowExecutionDescription;
-  try {
-    info = await handle.describe();
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
-  const owner = info.typedSearchAttributes.get(searchAttributes.tenantId);
-  if (info.type !== DELIVERY_WORKFLOW_TYPE || owner !== tenantId) return undefined;
+  const info = await describeDelivery(client, id, tenantId);
+  if (!info) return undefined;
   const summary = summarize(info);
   if (summary.kind === 'test') return undefined;
   const state = await readState(

@@ -4,7 +4,12 @@ import type { ResendDeps } from '../../services/delivery-resend';
 import { resendDelivery } from '../../services/delivery-resend';
 import { getDelivery } from '../../services/delivery-log';
 import type { DeliveryPage } from '../../services/delivery-pages';
-import { listDeadLetterPage, listDeliveryPage, startPosition } from '../../services/delivery-pages';
+import {
+  deliveryListFilter,
+  listDeadLetterPage,
+  listDeliveryPage,
+  startPosition,
+} from '../../services/delivery-pages';
 import { replayDelivery } from '../../services/delivery-replay';
 import { deadLetterListQuerySchema, deliveryListQuerySchema } from '../../schemas/deliveries';
 import { tenantOf } from '../auth';
@@ -42,15 +47,7 @@ export function deliveryRoutes(deps: DeliveryRouteDeps): Router {
     const pages = startPages(cursors, ['deliveries', tenantId, filter]);
     const page = await listDeliveryPage(
       client,
-      {
-        tenantId,
-        endpointId: filter.endpoint_id,
-        signalId: filter.signal_id,
-        status: filter.status,
-        eventType: filter.event_type,
-        startedSince: filter.since,
-        startedUntil: filter.until,
-      },
+      deliveryListFilter(tenantId, filter),
       limit,
       pages.after(cursor),
     );
