@@ -48,6 +48,8 @@ const envSchema = z
     /** Deliveries one worker runs at once (README: "Priority lanes and fairness"). */
     // At least 2: the SDK polls the worker's sticky queue and the shared one side by side.
     SIGNAL_PUSH_WORKER_DELIVERY_SLOTS: z.coerce.number().int().min(2).max(10_000).default(1000),
+    /** Workflow starts the API has in flight to Temporal at once (src/deliveries/start-admission.ts). */
+    SIGNAL_PUSH_STARTS_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(16),
     /** Multiplies every retry delay; tests set it low so schedules play out in seconds. */
     SIGNAL_PUSH_RETRY_DELAY_SCALE: z.coerce.number().positive().max(1).default(1),
     SIGNAL_PUSH_MAX_PAYLOAD_BYTES: z.coerce
@@ -139,6 +141,11 @@ export interface Config {
    * receiver. Tasks beyond it wait in Temporal's queue, where lanes and fairness order them.
    */
   workerDeliverySlots: number;
+  /**
+   * Workflow starts the API has in flight to Temporal at once; more wait their turn, hot before
+   * cold and tenant after tenant, so one tenant's flood of starts cannot hold up another's.
+   */
+  startsInFlight: number;
   retryDelayScale: number;
   maxPayloadBytes: number;
   deadLetterRetentionMs: number;
@@ -209,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     signatureHeader: e.SIGNAL_PUSH_SIGNATURE_HEADER,
     userAgent: e.SIGNAL_PUSH_USER_AGENT,
     workerDeliverySlots: e.SIGNAL_PUSH_WORKER_DELIVERY_SLOTS,
+    startsInFlight: e.SIGNAL_PUSH_STARTS_IN_FLIGHT,
     retryDelayScale: e.SIGNAL_PUSH_RETRY_DELAY_SCALE,
     maxPayloadBytes: e.SIGNAL_PUSH_MAX_PAYLOAD_BYTES,
     deadLetterRetentionMs: e.SIGNAL_PUSH_DEAD_LETTER_RETENTION_SECONDS * 1000,

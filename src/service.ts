@@ -19,6 +19,7 @@ import { EndpointHealthClient } from './store/endpoint-health';
 import { TenantStore } from './store/tenant-store';
 import type { TemporalConnections } from './temporal/connect';
 import { connectTemporal } from './temporal/connect';
+import { StartAdmission } from './deliveries/start-admission';
 import type { DevServer } from './temporal/dev-server';
 import { startDevServer } from './temporal/dev-server';
 import { registerSearchAttributes } from './temporal/search-attributes';
@@ -157,6 +158,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         delivery: { taskQueue: temporal.taskQueue, ...plan },
         deliveryStarts: {
           ...connections.deliveryStarts,
+          admission: new StartAdmission(config.startsInFlight),
           onStarted: (kind) => metrics.deliveriesStarted.inc({ kind: kind ?? 'event' }),
         },
         outbound: config.outbound,

@@ -8,6 +8,7 @@ import type { EndpointRecord } from '../../workflows/records';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import { deliveryTaskTimeoutMs } from '../../workflows/delivery-attempt';
 import type { Lane } from './delivery-lane';
+import type { StartAdmission } from './start-admission';
 import { deliveryPriority, laneOf } from './delivery-lane';
 import type { PlanSettings } from './delivery-plan';
 import { deliveryPlan } from './delivery-plan';
@@ -27,6 +28,8 @@ export interface DeliverySettings extends PlanSettings {
 export interface DeliveryStarts {
   client: Client;
   eager: boolean;
+  /** Bounds and orders the starts in flight (none: each goes at once, as from the CLI). */
+  admission?: StartAdmission;
   /** Told of each delivery started (metrics count them). */
   onStarted?: (kind: DeliveryInput['kind']) => void;
 }
@@ -112,8 +115,8 @@ export async function startDelivery(
     delivery_id: input.deliveryId,
     rejected: input.rejection,
   };
-  try {
-    await starts.client.workflow.start(deliveryWorkflow, {
+  const startWorkflow = () =>
+    starts.client.workflow.start(deliveryWorkflow, {
       workflowId: input.deliveryId,
       taskQueue,
       // Only a hot delivery skips the queue for this process's worker: a cold one started eagerly
@@ -135,6 +138,8 @@ export async function startDelivery(
       ],
       args: [input],
     });
+  try {
+    await (starts.admission ? starts.admission.run(input.tenantId, lane, startWorkflow) : startWorkflow());
     starts.onStarted?.(input.kind);
     return { ...started, duplicate: false };
   } catch (error) {
