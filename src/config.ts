@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { NotifierConfig } from '../activities/notify-endpoint-event';
 import type { RecoveryPlan } from '../workflows/endpoint-recovery-contract';
 import { TASK_QUEUE } from '../workflows/ids';
+import type { TrustProxy } from './api/trust-proxy';
+import { trustProxySchema } from './api/trust-proxy';
 import { portalLinkSecondsSchema } from './schemas/portal';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -94,6 +96,7 @@ const envSchema = z
     SIGNAL_PUSH_CODEC_KEYS: optionalString,
     SIGNAL_PUSH_CODEC_CORS_ORIGINS: commaList,
     SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    SIGNAL_PUSH_TRUST_PROXY: trustProxySchema,
     /** Where customers reach this API (portal links point there); unset: the host a request named. */
     SIGNAL_PUSH_PORTAL_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     SIGNAL_PUSH_PORTAL_LINK_SECONDS: portalLinkSecondsSchema.default(60 * 60),
@@ -164,6 +167,8 @@ export interface Config {
   codecKeys: string | undefined;
   codecCorsOrigins: string[];
   apiRateLimitPerMinute: number;
+  /** Which proxies in front of the API are believed about the client (src/api/trust-proxy.ts). */
+  trustProxy: TrustProxy;
   portal: {
     /** The API's public base URL for portal links; `undefined`: the request's own host. */
     baseUrl: string | undefined;
@@ -240,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     codecKeys: e.SIGNAL_PUSH_CODEC_KEYS,
     codecCorsOrigins: e.SIGNAL_PUSH_CODEC_CORS_ORIGINS,
     apiRateLimitPerMinute: e.SIGNAL_PUSH_API_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.SIGNAL_PUSH_TRUST_PROXY,
     portal: Object.freeze({
       baseUrl: e.SIGNAL_PUSH_PORTAL_URL,
       linkSeconds: e.SIGNAL_PUSH_PORTAL_LINK_SECONDS,

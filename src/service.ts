@@ -167,6 +167,7 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
         workerState,
         traced: tracing !== undefined,
         rateLimitPerMinute: config.apiRateLimitPerMinute,
+        trustProxy: config.trustProxy,
         portal: config.portal,
         codec: {
           codec,

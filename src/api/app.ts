@@ -31,6 +31,7 @@ import { PortalTokens } from '../auth/portal-tokens';
 import { portalRoutes } from '../portal/portal-routes';
 import { PortalRevocationStore } from '../store/portal-revocations';
 import { portalSessionRoutes } from './routes/portal-sessions';
+import type { TrustProxy } from './trust-proxy';
 
 export interface AppDeps {
   client: Client;
@@ -52,6 +53,8 @@ export interface AppDeps {
   workerState?: () => string;
   /** Tracing is on: each request gets a span, the parent of what it starts. */
   traced?: boolean;
+  /** Which proxies are believed about the client's address and scheme (src/api/trust-proxy.ts). */
+  trustProxy: TrustProxy;
   /** The customer portal's links and framing. */
   portal: { baseUrl: string | undefined; linkSeconds: number; frameAncestors: readonly string[] };
 }
@@ -61,6 +64,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.trustProxy);
   app.use(requestId);
   if (deps.traced) app.use(requestSpan());
   app.use(httpMetrics(deps.metrics));
