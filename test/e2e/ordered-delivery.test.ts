@@ -35,11 +35,11 @@ test('deliveries with the same key arrive one at a time in intake order, through
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['ordering_key']);
-    // Retries 2 s apart here (the tests scale delays by 0.01), many of them.
+    // Retries a second apart here (the tests scale delays by 0.01), many of them.
     await createEndpoint(stack, tenant, {
       url: receiver.url,
       ordering_key: 'prospect.email',
-      retry_policy: { delays_seconds: Array(20).fill(200) },
+      retry_policy: { delays_seconds: Array(20).fill(100) },
     });
     const send = async (signal_id: string, email: string) =>
       (await sendSignal(stack, tenant, { signal_id, prospect: { name: 'Lead', email } })).deliveries[0]!
