@@ -31,10 +31,17 @@ export async function startTimeSkipping(
   extra: Partial<Pick<ActivityDeps, 'recovery' | 'notifications'>> = {},
 ): Promise<TimeSkippingStack> {
   const dataConverter = createDataConverter(new AesGcmCodec(parseCodecKeys(TEST_CODEC_KEYS)));
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
-    // The environment's own client skips time while a test waits for a result.
-    client: { dataConverter },
+  const create = () =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+      // The environment's own client skips time while a test waits for a result.
+      client: { dataConverter },
+    });
+  // The SDK gives the server a fixed 5 s to listen, which its JVM can miss on a busy machine; the
+  // SDK then kills it, and a second try starts afresh.
+  const env = await create().catch((error: unknown) => {
+    if (!String(error).includes('did not start within')) throw error;
+    return create();
   });
   await registerSearchAttributes(env.client, env.namespace ?? 'default');
   const taskQueue = `unit-${randomBytes(6).toString('hex')}`;
