@@ -7,7 +7,10 @@ import { replaySignal } from '../../workflows/delivery-contract';
 import { signalsReceived } from '../helpers/history';
 import { eventually, startStack } from '../helpers/stack';
 
-// Two stacks: dead letters that wait long enough to be replayed, and ones that expire in 2 s.
+// The dead-letter queue through the API. Endpoints here make a single attempt, so a failing delivery
+// is a dead letter at once; rounds with retries, replays and expiry on real timers are the unit
+// tier's (test/unit/dead-letter-rounds.test.ts). Two stacks: dead letters that wait long enough to be
+// replayed, and ones that expire in 2 s.
 let stack: Stack;
 let shortLived: Stack;
 beforeAll(async () => {
@@ -20,7 +23,8 @@ afterAll(async () => {
   await Promise.all([stack?.stop(), shortLived?.stop()]);
 });
 
-const oneRetry = { max_retries: 1, interval_seconds: 30, backoff: 'fixed' };
+/** One attempt and no retry: its round ends with its first failure. */
+const noRetry = { delays_seconds: [] };
 
 async function deliveryIn(on: Stack, tenant: TestTenant, id: string, status: string) {
   return eventually(async () => {
@@ -29,9 +33,9 @@ async function deliveryIn(on: Stack, tenant: TestTenant, id: string, status: str
   });
 }
 
-/** An endpoint with the dead-letter queue on and one retry, so a failing delivery dead-letters in ~1 s. */
+/** An endpoint with the dead-letter queue on and no retry, so a failing delivery dead-letters at once. */
 function dlqEndpoint(on: Stack, tenant: TestTenant, url: string) {
-  return createEndpoint(on, tenant, { url, dead_letter_queue: true, retry_policy: oneRetry });
+  return createEndpoint(on, tenant, { url, dead_letter_queue: true, retry_policy: noRetry });
 }
 
 async function deadLetter(on: Stack, tenant: TestTenant, endpointId: string) {
@@ -40,13 +44,13 @@ async function deadLetter(on: Stack, tenant: TestTenant, endpointId: string) {
   return deliveryIn(on, tenant, id, 'dead_lettered');
 }
 
-test('with the dead-letter queue on, a delivery that exhausts its retries waits as a dead letter and is listed', async () => {
+test('with the dead-letter queue on, a delivery whose round failed waits as a dead letter and is listed', async () => {
   const { receiver } = await startSwitchableReceiver({ status: 500 });
   try {
     const tenant = await createTenant(stack);
     const endpoint = await dlqEndpoint(stack, tenant, receiver.url);
     const delivery = await deadLetter(stack, tenant, endpoint.id);
-    expect(delivery.attempts).toHaveLength(2);
+    expect(delivery.attempts).toHaveLength(1);
     expect(delivery.completed_at).toBeNull();
     expect(Date.parse(delivery.expires_at) - Date.parse(delivery.dead_lettered_at)).toBe(600_000);
     const listed = await eventually(async () => {
@@ -79,10 +83,10 @@ test("a replay runs a fresh round under the endpoint's current URL and ends deli
     expect(replay.status).toBe(202);
     const done = await deliveryIn(stack, tenant, delivery.id, 'delivered');
     expect(done.replays).toBe(1);
-    expect(done.attempts.map((a: any) => a.attempt)).toEqual([1, 2, 3]);
+    expect(done.attempts.map((a: any) => a.attempt)).toEqual([1, 2]);
     expect(moved.requests).toHaveLength(1);
     expect(moved.requests[0]!.headers['x-signal-push-delivery-id']).toBe(delivery.id);
-    expect(receiver.requests).toHaveLength(2);
+    expect(receiver.requests).toHaveLength(1);
 
     const again = await stack.api.request('POST', `/v1/deliveries/${delivery.id}/replay`, {
       key: tenant.key,
@@ -106,7 +110,7 @@ test('a replay that fails again dead-letters the delivery again', async () => {
       const res = await stack.api.request('GET', `/v1/deliveries/${delivery.id}`, { key: tenant.key });
       return res.body.status === 'dead_lettered' && res.body.replays === 1 && res.body;
     });
-    expect(again.attempts).toHaveLength(4);
+    expect(again.attempts).toHaveLength(2);
   } finally {
     await receiver.close();
   }
@@ -197,7 +201,7 @@ test('with the dead-letter queue off, an exhausted delivery ends as failed and i
   const receiver = await startReceiver(() => ({ status: 500 }));
   try {
     const tenant = await createTenant(stack);
-    const endpoint = await createEndpoint(stack, tenant, { url: receiver.url, retry_policy: oneRetry });
+    const endpoint = await createEndpoint(stack, tenant, { url: receiver.url, retry_policy: noRetry });
     const { deliveries } = await sendSignal(stack, tenant);
     const failed = await deliveryIn(stack, tenant, deliveries[0]!.delivery_id, 'failed');
     expect(failed.completed_at).not.toBeNull();

@@ -56,7 +56,11 @@ const endpointState = async (tenant: TestTenant, id: string) =>
 const deliveryStatus = async (tenant: TestTenant, id: string) =>
   (await stack.api.request('GET', `/v1/deliveries/${id}`, { key: tenant.key })).body.status;
 
-const oneRetry = { max_retries: 1, interval_seconds: 30, backoff: 'fixed' };
+/**
+ * One attempt and no retry: a failing delivery fails at once. That a delivery with retries counts
+ * once, and the streak rules on their own, are test/unit/endpoint-pause-rules.test.ts.
+ */
+const noRetry = { delays_seconds: [] };
 
 test('pauses the endpoint at exactly the 3rd consecutive failed delivery when its threshold is 3', async () => {
   const { receiver } = await startSwitchableReceiver({ status: 500 });
@@ -65,7 +69,7 @@ test('pauses the endpoint at exactly the 3rd consecutive failed delivery when it
     const endpoint = await createEndpoint(stack, tenant, {
       url: receiver.url,
       pause_threshold: 3,
-      retry_policy: oneRetry,
+      retry_policy: noRetry,
     });
     for (const n of [1, 2]) {
       const { deliveries } = await sendSignal(stack, tenant);
@@ -96,7 +100,7 @@ test('a success resets the streak, so failures must be consecutive to pause', as
     const endpoint = await createEndpoint(stack, tenant, {
       url: receiver.url,
       pause_threshold: 3,
-      retry_policy: oneRetry,
+      retry_policy: noRetry,
     });
     const deliverOne = async () => {
       const { deliveries } = await sendSignal(stack, tenant);
@@ -196,7 +200,7 @@ test('the owner is e-mailed and the operator gets signed endpoint.paused and end
       url: receiver.url,
       label: 'Data warehouse pipeline',
       pause_threshold: 1,
-      retry_policy: oneRetry,
+      retry_policy: noRetry,
     });
     await sendSignal(stack, tenant);
 

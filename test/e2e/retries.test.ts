@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { receiversClosedAfterEachTest } from '../helpers/cleanup';
 import { deliverOnce } from '../helpers/fixtures';
-import { freePort } from '../helpers/free-port';
 import type { Stack } from '../helpers/stack';
 import { startStack } from '../helpers/stack';
 
-// Delays run at 1/100 of the endpoint's schedule (Temporal's timers then fire after about 1 s).
+// A retry through the whole service, at 1/100 of the endpoint's schedule. What each kind of failed
+// attempt records is test/unit/attempt-outcomes.test.ts; how many attempts a policy makes and on
+// what exact timers, test/unit/seed-delivery-profiles.test.ts and test/unit/delivery-workflow.test.ts.
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack();
@@ -27,78 +28,6 @@ test('a 500 followed by a 200 is retried and delivered exactly once', async () =
   expect(target.requests.map((r) => r.headers['x-signal-push-attempt'])).toEqual(['1', '2']);
   // Both attempts carry the same delivery id, so a receiver can drop a duplicate.
   expect(new Set(target.requests.map((r) => r.headers['x-signal-push-delivery-id'])).size).toBe(1);
-});
-
-test('a 302 is not followed and counts as a failed attempt', async () => {
-  const elsewhere = await receiver(() => ({ status: 200 }));
-  const target = await receiver(() => ({ status: 302, headers: { location: elsewhere.url } }));
-  const { delivery } = await deliverOnce(stack, { url: target.url });
-  expect(delivery.status).toBe('failed');
-  expect(delivery.attempts).toHaveLength(4);
-  expect(delivery.attempts.every((a: any) => a.error_kind === 'redirect' && a.http_status === 302)).toBe(
-    true,
-  );
-  expect(elsewhere.requests).toHaveLength(0);
-});
-
-test("an endpoint's max_retries sets how many attempts are made before the delivery fails", async () => {
-  const target = await receiver(() => ({ status: 500 }));
-  const { delivery } = await deliverOnce(stack, {
-    url: target.url,
-    retry_policy: { max_retries: 2, interval_seconds: 30, backoff: 'exponential' },
-  });
-  expect(delivery.status).toBe('failed');
-  expect(delivery.attempts).toHaveLength(3);
-  expect(target.requests).toHaveLength(3);
-});
-
-test('a receiver that hangs past the timeout is a timeout, not a success', async () => {
-  const target = await receiver(() => ({ hang: true }));
-  const started = Date.now();
-  const { delivery } = await deliverOnce(stack, {
-    url: target.url,
-    timeout_seconds: 1,
-    retry_policy: { max_retries: 1, interval_seconds: 30, backoff: 'fixed' },
-  });
-  expect(delivery.status).toBe('failed');
-  expect(delivery.attempts.map((a: any) => a.error_kind)).toEqual(['timeout', 'timeout']);
-  expect(delivery.attempts[0].latency_ms).toBeGreaterThanOrEqual(950);
-  expect(delivery.attempts[0].latency_ms).toBeLessThan(3000);
-  expect(Date.now() - started).toBeLessThan(15_000);
-});
-
-test('a refused connection is recorded as connection_refused', async () => {
-  const { delivery } = await deliverOnce(stack, { url: `http://127.0.0.1:${await freePort()}/hook` });
-  expect(delivery.status).toBe('failed');
-  expect(delivery.attempts.map((a: any) => a.error_kind)).toEqual(Array(4).fill('connection_refused'));
-  expect(delivery.attempts[0].http_status).toBeNull();
-});
-
-test('an unresolvable host is recorded as a DNS failure', async () => {
-  const { delivery } = await deliverOnce(stack, {
-    url: 'http://no-such-host.invalid/hook',
-    retry_policy: { max_retries: 1, interval_seconds: 30, backoff: 'fixed' },
-  });
-  expect(delivery.attempts.map((a: any) => a.error_kind)).toEqual(['dns', 'dns']);
-});
-
-test('a TLS handshake that fails (https to a plain-HTTP port) is recorded as a TLS failure', async () => {
-  const plain = await receiver(() => ({ status: 200 }));
-  const { delivery } = await deliverOnce(stack, {
-    url: plain.url.replace('http://', 'https://'),
-    retry_policy: { max_retries: 1, interval_seconds: 30, backoff: 'fixed' },
-  });
-  expect(delivery.attempts.map((a: any) => a.error_kind)).toEqual(['tls', 'tls']);
-});
-
-test('only the first 1 KB of a response body is kept in the log', async () => {
-  const target = await receiver(() => ({ status: 400, body: 'x'.repeat(100_000) }));
-  const { delivery } = await deliverOnce(stack, {
-    url: target.url,
-    retry_policy: { max_retries: 1, interval_seconds: 30, backoff: 'fixed' },
-  });
-  expect(delivery.attempts[0].response_body).toBe('x'.repeat(1024));
-  expect(delivery.attempts[0].error_kind).toBe('non_2xx');
 });
 
 test("an attempt longer than Temporal's default 10 s task timeout runs in one workflow task, and is made once", async () => {

@@ -18,3 +18,20 @@ export async function signalsReceived(client: Client, workflowId: string, name: 
 export async function timerFired(client: Client, workflowId: string): Promise<boolean> {
   return (await historyOf(client, workflowId)).some((event) => event.timerFiredEventAttributes);
 }
+
+/**
+ * Resolves once the workflow has handled every signal it has received so far: a workflow task
+ * completed after the last of them. A query then reads the state they left.
+ */
+export async function signalsHandled(client: Client, workflowId: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const events = await historyOf(client, workflowId);
+    const lastSignal = events
+      .map((event) => !!event.workflowExecutionSignaledEventAttributes)
+      .lastIndexOf(true);
+    if (events.slice(lastSignal + 1).some((event) => event.workflowTaskCompletedEventAttributes)) return;
+    if (Date.now() > deadline) throw new Error(`${workflowId} has not handled its signals`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

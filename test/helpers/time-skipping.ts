@@ -16,7 +16,7 @@ export interface TimeSkippingStack {
   env: TestWorkflowEnvironment;
   client: Client;
   taskQueue: string;
-  /** Runs `fn` with a worker of the real workflows and activities polling the task queue. */
+  /** Runs `fn` while the stack's worker of the real workflows and activities polls the task queue. */
   withWorker<R>(fn: () => Promise<R>): Promise<R>;
   stop(): Promise<void>;
 }
@@ -31,10 +31,17 @@ export async function startTimeSkipping(
   extra: Partial<Pick<ActivityDeps, 'recovery' | 'notifications'>> = {},
 ): Promise<TimeSkippingStack> {
   const dataConverter = createDataConverter(new AesGcmCodec(parseCodecKeys(TEST_CODEC_KEYS)));
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
-    // The environment's own client skips time while a test waits for a result.
-    client: { dataConverter },
+  const create = () =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+      // The environment's own client skips time while a test waits for a result.
+      client: { dataConverter },
+    });
+  // The SDK gives the server a fixed 5 s to listen, which its JVM can miss on a busy machine; the
+  // SDK then kills it, and a second try starts afresh.
+  const env = await create().catch((error: unknown) => {
+    if (!String(error).includes('did not start within')) throw error;
+    return create();
   });
   await registerSearchAttributes(env.client, env.namespace ?? 'default');
   const taskQueue = `unit-${randomBytes(6).toString('hex')}`;
@@ -47,22 +54,35 @@ export async function startTimeSkipping(
     notifications: { smtp: undefined, opsWebhook: undefined },
     ...extra,
   });
+  // One worker for the stack's life, started on first use and shared by the file's tests: creating
+  // and shutting down one per test cost about a second each time.
+  let worker: Promise<{ worker: Worker; stopped: Promise<void> }> | undefined;
+  const running = () =>
+    (worker ??= Worker.create({
+      connection: env.nativeConnection,
+      namespace: env.namespace,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities,
+      dataConverter,
+    }).then((created) => ({ worker: created, stopped: created.run() })));
   return {
     env,
     client: env.client,
     taskQueue,
     async withWorker(fn) {
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
-        namespace: env.namespace,
-        taskQueue,
-        workflowBundle: { codePath: inject('workflowBundlePath') },
-        activities,
-        dataConverter,
+      const { stopped } = await running();
+      const stoppedFirst = stopped.then(() => {
+        throw new Error('the test worker stopped before the test was done');
       });
-      return worker.runUntil(fn);
+      return Promise.race([fn(), stoppedFirst]);
     },
     async stop() {
+      if (worker) {
+        const { worker: started, stopped } = await worker;
+        started.shutdown();
+        await stopped;
+      }
       await dispatcher.close();
       await env.teardown();
     },

@@ -106,8 +106,15 @@ describe('retry schedules of the seed products', () => {
     ]);
   });
 
-  test('a network failure (no HTTP status) is retried like a 5xx', () => {
-    expect(play([fail(null), fail(null)], policy({ delays_seconds: [5] }))).toEqual(['retry in 5 s', 'fail']);
+  test.each([
+    { httpStatus: null, what: 'a network failure (no HTTP status)' },
+    { httpStatus: 302, what: 'a redirect, which is never followed' },
+    { httpStatus: 404, what: 'a 4xx' },
+  ])('$what is retried like a 5xx', ({ httpStatus }) => {
+    expect(play([fail(httpStatus), fail(httpStatus)], policy({ delays_seconds: [5] }))).toEqual([
+      'retry in 5 s',
+      'fail',
+    ]);
   });
 });
 
