@@ -19,6 +19,10 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           globalSetup: ['test/unit/global-setup.ts'],
+          // Nothing here mocks a module or changes the environment: files run one after another in
+          // a shared worker process, and load the Temporal SDK's native runtime and the service's
+          // modules once per process instead of once per file. (The sequencer keeps them together.)
+          isolate: false,
         },
       },
       {
