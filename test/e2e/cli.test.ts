@@ -272,8 +272,10 @@ test.concurrent('replay <id> replays one dead letter, which ends delivered at th
 test.concurrent(
   'replay --endpoint replays every dead letter of the endpoint and prints the counts',
   async () => {
-    const { tenant, endpoint, ids, receiver, heal } = await deadLetters(3);
-    const bystander = await deadLetters(1);
+    const [{ tenant, endpoint, ids, receiver, heal }, bystander] = await Promise.all([
+      deadLetters(3),
+      deadLetters(1),
+    ]);
     heal();
     const result = await cli('replay', '--endpoint', endpoint.id);
     expect(result.code, result.stderr).toBe(0);
