@@ -19,12 +19,23 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           globalSetup: ['test/unit/global-setup.ts'],
+          // Nothing here mocks a module or changes the environment: files run one after another in
+          // a shared worker process, and load the Temporal SDK's native runtime and the service's
+          // modules once per process instead of once per file. (The sequencer keeps them together.)
+          isolate: false,
         },
       },
       {
         extends: true,
         // The whole service against a real Temporal dev server (`npm run test:e2e`).
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/global-setup.ts'] },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          // Concurrent tests here (cli.test.ts) spend their time waiting on deliveries and retry
+          // timers, not on the CPU: more of them at once than vitest's default 5.
+          maxConcurrency: 12,
+        },
       },
       // What only a cluster of separate processes can show, against the one `npm run test:cluster`
       // starts (it sets SIGNAL_PUSH_TEST_CLUSTER_DIR); never part of `npm test`.

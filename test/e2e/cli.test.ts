@@ -95,9 +95,11 @@ async function deadLetters(count: number) {
 
 const oneErrorLine = /^signal-push: [^\n]+\n$/;
 
+// The tests run side by side, each on tenants of its own; the last, which counts the tenants
+// created while it runs, runs alone after them.
 // First in the file: pause and resume each send a notification whose activity reads the tenant
 // workflow; one still in flight when the worker shuts down waits ~30 s for a query nobody polls.
-test('pause and resume change the endpoint, as the API shows', async () => {
+test.concurrent('pause and resume change the endpoint, as the API shows', async () => {
   const tenant = await createTenant(stack);
   const endpoint = await createEndpoint(stack, tenant, { url: healthy.url });
   const pausedReason = async () =>
@@ -126,7 +128,7 @@ test('pause and resume change the endpoint, as the API shows', async () => {
   await eventually(async () => (await pausedReason()) === null);
 });
 
-test('deliveries list --json filters by tenant and status', async () => {
+test.concurrent('deliveries list --json filters by tenant and status', async () => {
   const tenant = await createTenant(stack);
   const other = await createTenant(stack);
   const failing = await flakyReceiver();
@@ -160,7 +162,7 @@ test('deliveries list --json filters by tenant and status', async () => {
   expect(failedList[0]).toMatchObject({ tenant_id: tenant.id, status: 'failed', attempt_count: 2 });
 });
 
-test('deliveries list --signal, --endpoint and --since narrow the list', async () => {
+test.concurrent('deliveries list --signal, --endpoint and --since narrow the list', async () => {
   const tenant = await createTenant(stack);
   const endpoint = await createEndpoint(stack, tenant, { url: healthy.url });
   const first = await sendSignal(stack, tenant, { signal_id: `sig_cli_${Date.now()}` });
@@ -195,45 +197,51 @@ test('deliveries list --signal, --endpoint and --since narrow the list', async (
   expect(future.deliveries).toEqual([]);
 });
 
-test('deliveries show prints every attempt with its status, latency, error kind and the first 80 characters of the body', async () => {
-  const receiver = await startReceiver((request) =>
-    request.n === 1 ? { status: 503, body: 'x'.repeat(200) } : { status: 200, body: 'thanks' },
-  );
-  receivers.push(receiver);
-  const tenant = await createTenant(stack);
-  await createEndpoint(stack, tenant, { url: receiver.url, retry_policy: DEAD_LETTER_QUICKLY.retry_policy });
-  const id = (await sendSignal(stack, tenant)).deliveries[0]!.delivery_id;
-  await settledDelivery(stack, tenant, id);
+test.concurrent(
+  'deliveries show prints every attempt with its status, latency, error kind and the first 80 characters of the body',
+  async () => {
+    const receiver = await startReceiver((request) =>
+      request.n === 1 ? { status: 503, body: 'x'.repeat(200) } : { status: 200, body: 'thanks' },
+    );
+    receivers.push(receiver);
+    const tenant = await createTenant(stack);
+    await createEndpoint(stack, tenant, {
+      url: receiver.url,
+      retry_policy: DEAD_LETTER_QUICKLY.retry_policy,
+    });
+    const id = (await sendSignal(stack, tenant)).deliveries[0]!.delivery_id;
+    await settledDelivery(stack, tenant, id);
 
-  const shown = await cli('deliveries', 'show', id);
-  expect(shown.code).toBe(0);
-  expect(shown.stdout).toMatch(/^status\s+delivered$/m);
-  expect(shown.stdout).toMatch(/^tenant\s+ten_/m);
-  expect(shown.stdout).toMatch(/^event type\s+buying_signal$/m);
-  expect(shown.stdout).toMatch(/^kind\s+event$/m);
-  expect(shown.stdout).toMatch(
-    new RegExp(`^\\s*1  \\S+\\s+503\\s+\\d+ ms  non_2xx\\s+${'x'.repeat(79)}…$`, 'm'),
-  );
-  expect(shown.stdout).toMatch(/^\s*2  \S+\s+200\s+\d+ ms  -\s+thanks$/m);
-  expect(shown.stdout).not.toContain('x'.repeat(81));
-  expect(shown.stdout).not.toContain('Alex Morgan');
+    const shown = await cli('deliveries', 'show', id);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^status\s+delivered$/m);
+    expect(shown.stdout).toMatch(/^tenant\s+ten_/m);
+    expect(shown.stdout).toMatch(/^event type\s+buying_signal$/m);
+    expect(shown.stdout).toMatch(/^kind\s+event$/m);
+    expect(shown.stdout).toMatch(
+      new RegExp(`^\\s*1  \\S+\\s+503\\s+\\d+ ms  non_2xx\\s+${'x'.repeat(79)}…$`, 'm'),
+    );
+    expect(shown.stdout).toMatch(/^\s*2  \S+\s+200\s+\d+ ms  -\s+thanks$/m);
+    expect(shown.stdout).not.toContain('x'.repeat(81));
+    expect(shown.stdout).not.toContain('Alex Morgan');
 
-  const detail = await cliJson('deliveries', 'show', id);
-  expect(detail).toMatchObject({ id, tenant_id: tenant.id, status: 'delivered', attempt_count: 2 });
-  expect(detail.attempts.map((a: any) => [a.http_status, a.error_kind])).toEqual([
-    [503, 'non_2xx'],
-    [200, null],
-  ]);
-  expect(detail.attempts[0].response_body).toBe('x'.repeat(200));
-});
+    const detail = await cliJson('deliveries', 'show', id);
+    expect(detail).toMatchObject({ id, tenant_id: tenant.id, status: 'delivered', attempt_count: 2 });
+    expect(detail.attempts.map((a: any) => [a.http_status, a.error_kind])).toEqual([
+      [503, 'non_2xx'],
+      [200, null],
+    ]);
+    expect(detail.attempts[0].response_body).toBe('x'.repeat(200));
+  },
+);
 
-test('deliveries show of an unknown delivery exits 4', async () => {
+test.concurrent('deliveries show of an unknown delivery exits 4', async () => {
   const result = await cli('deliveries', 'show', 'dlv_ep_0000000000000000_sig_nothing_here');
   expect(result.code).toBe(4);
   expect(result.stderr).toBe('signal-push: delivery not found\n');
 });
 
-test('dead-letters list finds a dead letter', async () => {
+test.concurrent('dead-letters list finds a dead letter', async () => {
   const { endpoint, ids, tenant } = await deadLetters(1);
   const listed = await cliJson('dead-letters', 'list', '--endpoint', endpoint.id);
   expect(listed.dead_letters).toEqual([
@@ -248,7 +256,7 @@ test('dead-letters list finds a dead letter', async () => {
   expect(future.dead_letters).toEqual([]);
 });
 
-test('replay <id> replays one dead letter, which ends delivered at the receiver', async () => {
+test.concurrent('replay <id> replays one dead letter, which ends delivered at the receiver', async () => {
   const { tenant, ids, receiver, heal } = await deadLetters(1);
   heal();
   const result = await cli('replay', ids[0]!);
@@ -261,19 +269,24 @@ test('replay <id> replays one dead letter, which ends delivered at the receiver'
   ]);
 });
 
-test('replay --endpoint replays every dead letter of the endpoint and prints the counts', async () => {
-  const { tenant, endpoint, ids, receiver, heal } = await deadLetters(3);
-  const bystander = await deadLetters(1);
-  heal();
-  const result = await cli('replay', '--endpoint', endpoint.id);
-  expect(result.code, result.stderr).toBe(0);
-  expect(result.stdout).toBe('replayed 3, skipped 0 (not dead-lettered any more), failed 0\n');
-  for (const id of ids) await reaches(tenant, id, 'delivered');
-  await receiver.waitFor(9);
-  expect(await statusOf(bystander.tenant, bystander.ids[0]!)).toBe('dead_lettered');
-});
+test.concurrent(
+  'replay --endpoint replays every dead letter of the endpoint and prints the counts',
+  async () => {
+    const [{ tenant, endpoint, ids, receiver, heal }, bystander] = await Promise.all([
+      deadLetters(3),
+      deadLetters(1),
+    ]);
+    heal();
+    const result = await cli('replay', '--endpoint', endpoint.id);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('replayed 3, skipped 0 (not dead-lettered any more), failed 0\n');
+    for (const id of ids) await reaches(tenant, id, 'delivered');
+    await receiver.waitFor(9);
+    expect(await statusOf(bystander.tenant, bystander.ids[0]!)).toBe('dead_lettered');
+  },
+);
 
-test('replay --query replays only the dead letters the query matches', async () => {
+test.concurrent('replay --query replays only the dead letters the query matches', async () => {
   const { tenant, endpoint, ids, heal } = await deadLetters(2);
   heal();
   const [chosen, left] = ids as [string, string];
@@ -291,7 +304,7 @@ test('replay --query replays only the dead letters the query matches', async () 
   expect(await statusOf(tenant, left)).toBe('dead_lettered');
 });
 
-test('replay --dry-run lists what would be replayed and replays nothing', async () => {
+test.concurrent('replay --dry-run lists what would be replayed and replays nothing', async () => {
   const { tenant, endpoint, ids, receiver } = await deadLetters(2);
   const result = await cli('replay', '--endpoint', endpoint.id, '--dry-run');
   expect(result.code).toBe(0);
@@ -303,7 +316,7 @@ test('replay --dry-run lists what would be replayed and replays nothing', async 
   for (const id of ids) expect(await statusOf(tenant, id)).toBe('dead_lettered');
 });
 
-test('replay of a delivered delivery exits 3 with a one-line message', async () => {
+test.concurrent('replay of a delivered delivery exits 3 with a one-line message', async () => {
   const tenant = await createTenant(stack);
   await createEndpoint(stack, tenant, { url: healthy.url, dead_letter_queue: true });
   const id = (await sendSignal(stack, tenant)).deliveries[0]!.delivery_id;
@@ -315,7 +328,7 @@ test('replay of a delivered delivery exits 3 with a one-line message', async () 
   expect(result.stdout).toBe('');
 });
 
-test('pause of an endpoint the tenant does not own exits 4', async () => {
+test.concurrent('pause of an endpoint the tenant does not own exits 4', async () => {
   const tenant = await createTenant(stack);
   const owner = await createTenant(stack);
   const endpoint = await createEndpoint(stack, owner, { url: healthy.url });
@@ -323,7 +336,7 @@ test('pause of an endpoint the tenant does not own exits 4', async () => {
   expect(result).toMatchObject({ code: 4, stdout: '', stderr: 'signal-push: endpoint not found\n' });
 });
 
-test('bad option values and unknown commands exit 2 with a one-line message', async () => {
+test.concurrent('bad option values and unknown commands exit 2 with a one-line message', async () => {
   const cases = [
     ['deliveries', 'list', '--status', 'lost'],
     ['deliveries', 'list', '--tenant', "x' OR 1=1"],
@@ -347,7 +360,7 @@ test('bad option values and unknown commands exit 2 with a one-line message', as
   );
 });
 
-test('endpoints list shows the endpoints but never the secret', async () => {
+test.concurrent('endpoints list shows the endpoints but never the secret', async () => {
   const tenant = await createTenant(stack);
   const secret = 'whsec_cli_test_never_print_me_7f3a';
   const endpoint = await createEndpoint(stack, tenant, {
@@ -382,81 +395,97 @@ const cliOfService = async (...args: string[]): Promise<CliResult> => {
   return result;
 };
 
-test('endpoints test sends a signed sample event and shows what the receiver answered', async () => {
-  const tenant = await createTenant(stack);
-  const receiver = await startReceiver(() => ({ status: 200, body: 'thanks' }));
-  receivers.push(receiver);
-  const endpoint = await createEndpoint(stack, tenant, {
-    url: receiver.url,
-    secret: 'whsec_cli_send_test_0123',
-  });
-  const result = await cliOfService('endpoints', 'test', endpoint.id, '--tenant', tenant.id, '--json');
-  expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
-  const answer = JSON.parse(result.stdout);
-  expect(answer).toMatchObject({
-    delivered: true,
-    http_status: 200,
-    response_body: 'thanks',
-    event_type: 'buying_signal',
-  });
-  // The same send-test the API makes: one request, signed, marked as a test in the log.
-  expect(receiver.requests).toHaveLength(1);
-  expect(receiver.requests[0]!.headers['x-pq-signature']).toMatch(/^[0-9a-f]{64}$/);
-  const logged = await stack.api.request('GET', `/v1/deliveries/${answer.delivery_id}`, { key: tenant.key });
-  expect(logged.body).toMatchObject({ kind: 'test', status: 'delivered' });
-});
+test.concurrent(
+  'endpoints test sends a signed sample event and shows what the receiver answered',
+  async () => {
+    const tenant = await createTenant(stack);
+    const receiver = await startReceiver(() => ({ status: 200, body: 'thanks' }));
+    receivers.push(receiver);
+    const endpoint = await createEndpoint(stack, tenant, {
+      url: receiver.url,
+      secret: 'whsec_cli_send_test_0123',
+    });
+    const result = await cliOfService('endpoints', 'test', endpoint.id, '--tenant', tenant.id, '--json');
+    expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
+    const answer = JSON.parse(result.stdout);
+    expect(answer).toMatchObject({
+      delivered: true,
+      http_status: 200,
+      response_body: 'thanks',
+      event_type: 'buying_signal',
+    });
+    // The same send-test the API makes: one request, signed, marked as a test in the log.
+    expect(receiver.requests).toHaveLength(1);
+    expect(receiver.requests[0]!.headers['x-pq-signature']).toMatch(/^[0-9a-f]{64}$/);
+    const logged = await stack.api.request('GET', `/v1/deliveries/${answer.delivery_id}`, {
+      key: tenant.key,
+    });
+    expect(logged.body).toMatchObject({ kind: 'test', status: 'delivered' });
+  },
+);
 
-test('endpoints test exits 1 when the receiver refuses, and 2 for a type the endpoint does not take', async () => {
-  const tenant = await createTenant(stack);
-  const refusing = await startReceiver(() => ({ status: 500, body: 'no' }));
-  receivers.push(refusing);
-  const endpoint = await createEndpoint(stack, tenant, { url: refusing.url, event_types: ['buying_signal'] });
-  const refused = await cliOfService('endpoints', 'test', endpoint.id, '--tenant', tenant.id);
-  expect(refused.code).toBe(1);
-  expect(refused.stdout).toMatch(/^delivered\s+false$/m);
-  expect(refused.stdout).toMatch(/^http status\s+500$/m);
-  const wrongType = await cliOfService(
-    'endpoints',
-    'test',
-    endpoint.id,
-    '--tenant',
-    tenant.id,
-    '--event-type',
-    'lead.created',
-  );
-  expect(wrongType.code).toBe(2);
-  expect(wrongType.stderr).toMatch(oneErrorLine);
-  expect(wrongType.stderr).toContain("--event-type is not one of the endpoint's event types (buying_signal)");
-});
+test.concurrent(
+  'endpoints test exits 1 when the receiver refuses, and 2 for a type the endpoint does not take',
+  async () => {
+    const tenant = await createTenant(stack);
+    const refusing = await startReceiver(() => ({ status: 500, body: 'no' }));
+    receivers.push(refusing);
+    const endpoint = await createEndpoint(stack, tenant, {
+      url: refusing.url,
+      event_types: ['buying_signal'],
+    });
+    const refused = await cliOfService('endpoints', 'test', endpoint.id, '--tenant', tenant.id);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/^delivered\s+false$/m);
+    expect(refused.stdout).toMatch(/^http status\s+500$/m);
+    const wrongType = await cliOfService(
+      'endpoints',
+      'test',
+      endpoint.id,
+      '--tenant',
+      tenant.id,
+      '--event-type',
+      'lead.created',
+    );
+    expect(wrongType.code).toBe(2);
+    expect(wrongType.stderr).toMatch(oneErrorLine);
+    expect(wrongType.stderr).toContain(
+      "--event-type is not one of the endpoint's event types (buying_signal)",
+    );
+  },
+);
 
-test('deliveries resend starts a new delivery that names the original, and exits 4 for an unknown one', async () => {
-  const tenant = await createTenant(stack);
-  await createEndpoint(stack, tenant, { url: healthy.url });
-  const { deliveries } = await sendSignal(stack, tenant);
-  const original = await settledDelivery(stack, tenant, deliveries[0]!.delivery_id);
-  const result = await cliOfService('deliveries', 'resend', original.id, '--json');
-  expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
-  const resent = JSON.parse(result.stdout);
-  expect(resent).toMatchObject({ resent_from: original.id, signal_id: original.signal_id });
-  const logged = await settledDelivery(stack, tenant, resent.delivery_id);
-  expect(logged).toMatchObject({ status: 'delivered', resent_from: original.id });
-  const unknown = await cliOfService('deliveries', 'resend', 'dlv_ep_0000000000000000_nope');
-  expect(unknown).toMatchObject({ code: 4, stderr: 'signal-push: delivery not found\n' });
-});
+test.concurrent(
+  'deliveries resend starts a new delivery that names the original, and exits 4 for an unknown one',
+  async () => {
+    const tenant = await createTenant(stack);
+    await createEndpoint(stack, tenant, { url: healthy.url });
+    const { deliveries } = await sendSignal(stack, tenant);
+    const original = await settledDelivery(stack, tenant, deliveries[0]!.delivery_id);
+    const result = await cliOfService('deliveries', 'resend', original.id, '--json');
+    expect(result, result.stderr).toMatchObject({ code: 0, stderr: '' });
+    const resent = JSON.parse(result.stdout);
+    expect(resent).toMatchObject({ resent_from: original.id, signal_id: original.signal_id });
+    const logged = await settledDelivery(stack, tenant, resent.delivery_id);
+    expect(logged).toMatchObject({ status: 'delivered', resent_from: original.id });
+    const unknown = await cliOfService('deliveries', 'resend', 'dlv_ep_0000000000000000_nope');
+    expect(unknown).toMatchObject({ code: 4, stderr: 'signal-push: delivery not found\n' });
+  },
+);
 
-test('endpoints list of an unknown tenant exits 4', async () => {
+test.concurrent('endpoints list of an unknown tenant exits 4', async () => {
   const result = await cli('endpoints', 'list', '--tenant', 'ten_0000000000000000');
   expect(result).toMatchObject({ code: 4, stderr: 'signal-push: tenant not found\n' });
 });
 
-test('an unreachable Temporal exits 5 with a one-line message', async () => {
+test.concurrent('an unreachable Temporal exits 5 with a one-line message', async () => {
   const result = await cliAt('127.0.0.1:1', 'deliveries', 'list', '--connect-timeout', '1');
   expect(result.code).toBe(5);
   expect(result.stderr).toMatch(oneErrorLine);
   expect(result.stderr).toContain('cannot connect to Temporal at 127.0.0.1:1');
 });
 
-test('--help on every command exits 0 and documents the exit codes', async () => {
+test.concurrent('--help on every command exits 0 and documents the exit codes', async () => {
   const commands = [
     [],
     ['endpoints', 'list'],
@@ -478,61 +507,70 @@ test('--help on every command exits 0 and documents the exit codes', async () =>
   }
 });
 
-test('tenants create, show, update, rotate-key and delete do what the operator routes do', async () => {
-  const created = await cliJson('tenants', 'create', '--name', 'Globex', '--max-endpoints', 'none');
-  expect(created).toMatchObject({ name: 'Globex', plan: { max_endpoints: null, rate_limit_per_minute: 60 } });
-  const keyWorks = async (key: string) => (await stack.api.request('GET', '/v1/endpoints', { key })).status;
-  expect(await keyWorks(created.api_key)).toBe(200);
-  expect(await cliJson('tenants', 'show', created.id)).toEqual(
-    (await stack.api.request('GET', `/v1/tenants/${created.id}`, { key: stack.operatorKey })).body,
-  );
+test.concurrent(
+  'tenants create, show, update, rotate-key and delete do what the operator routes do',
+  async () => {
+    const created = await cliJson('tenants', 'create', '--name', 'Globex', '--max-endpoints', 'none');
+    expect(created).toMatchObject({
+      name: 'Globex',
+      plan: { max_endpoints: null, rate_limit_per_minute: 60 },
+    });
+    const keyWorks = async (key: string) => (await stack.api.request('GET', '/v1/endpoints', { key })).status;
+    expect(await keyWorks(created.api_key)).toBe(200);
+    expect(await cliJson('tenants', 'show', created.id)).toEqual(
+      (await stack.api.request('GET', `/v1/tenants/${created.id}`, { key: stack.operatorKey })).body,
+    );
 
-  const human = await cli(
-    'tenants',
-    'update',
-    created.id,
-    '--name',
-    'Globex Corp',
-    '--rate-limit-per-minute',
-    '30',
-  );
-  expect(human.code, human.stderr).toBe(0);
-  expect(human.stdout).toMatch(/^name\s+Globex Corp$/m);
-  expect(human.stdout).toMatch(/^rate limit per minute\s+30$/m);
-  expect(human.stdout).toMatch(/^max endpoints\s+none$/m);
+    const human = await cli(
+      'tenants',
+      'update',
+      created.id,
+      '--name',
+      'Globex Corp',
+      '--rate-limit-per-minute',
+      '30',
+    );
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/^name\s+Globex Corp$/m);
+    expect(human.stdout).toMatch(/^rate limit per minute\s+30$/m);
+    expect(human.stdout).toMatch(/^max endpoints\s+none$/m);
 
-  // The API's own validation, naming the option instead of the field.
-  const refusals = [
-    [['tenants', 'update', created.id], /give --name, --max-endpoints or --rate-limit-per-minute/],
-    [['tenants', 'update', created.id, '--max-endpoints', '1001'], /^signal-push: --max-endpoints: /],
-    [['tenants', 'update', created.id, '--name', '   '], /^signal-push: --name: /],
-    [
-      ['tenants', 'create', '--name', 'x', '--owner-email', 'not-an-address'],
-      /^signal-push: --owner-email: /,
-    ],
-    [['tenants', 'create'], /--name/],
-    [['tenants', 'list', '--since', '2026-02-01T00:00:00Z', '--until', '2026-01-01T00:00:00Z'], /--until: /],
-  ] as const;
-  for (const [args, message] of refusals) {
-    const result = await cli(...args);
-    expect({ args, ...result }).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr).toMatch(oneErrorLine);
-    expect(result.stderr).toMatch(message);
-  }
+    // The API's own validation, naming the option instead of the field.
+    const refusals = [
+      [['tenants', 'update', created.id], /give --name, --max-endpoints or --rate-limit-per-minute/],
+      [['tenants', 'update', created.id, '--max-endpoints', '1001'], /^signal-push: --max-endpoints: /],
+      [['tenants', 'update', created.id, '--name', '   '], /^signal-push: --name: /],
+      [
+        ['tenants', 'create', '--name', 'x', '--owner-email', 'not-an-address'],
+        /^signal-push: --owner-email: /,
+      ],
+      [['tenants', 'create'], /--name/],
+      [
+        ['tenants', 'list', '--since', '2026-02-01T00:00:00Z', '--until', '2026-01-01T00:00:00Z'],
+        /--until: /,
+      ],
+    ] as const;
+    for (const [args, message] of refusals) {
+      const result = await cli(...args);
+      expect({ args, ...result }).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toMatch(oneErrorLine);
+      expect(result.stderr).toMatch(message);
+    }
 
-  const rotated = await cliJson('tenants', 'rotate-key', created.id);
-  // The API process caches the tenant for a second; the old key stops working when that ends.
-  await eventually(async () => (await keyWorks(created.api_key)) === 401);
-  expect(await keyWorks(rotated.api_key)).toBe(200);
+    const rotated = await cliJson('tenants', 'rotate-key', created.id);
+    // The API process caches the tenant for a second; the old key stops working when that ends.
+    await eventually(async () => (await keyWorks(created.api_key)) === 401);
+    expect(await keyWorks(rotated.api_key)).toBe(200);
 
-  const deleted = await cliJson('tenants', 'delete', created.id);
-  expect(deleted).toMatchObject({ tenant_id: created.id, cancelled_deliveries: 0 });
-  expect(await keyWorks(rotated.api_key)).toBe(401);
-  const gone = await cli('tenants', 'show', created.id);
-  expect(gone).toMatchObject({ code: 4, stderr: 'signal-push: tenant not found\n' });
-});
+    const deleted = await cliJson('tenants', 'delete', created.id);
+    expect(deleted).toMatchObject({ tenant_id: created.id, cancelled_deliveries: 0 });
+    expect(await keyWorks(rotated.api_key)).toBe(401);
+    const gone = await cli('tenants', 'show', created.id);
+    expect(gone).toMatchObject({ code: 4, stderr: 'signal-push: tenant not found\n' });
+  },
+);
 
-test('tenants delete refuses while deliveries run, and --force ends them', async () => {
+test.concurrent('tenants delete refuses while deliveries run, and --force ends them', async () => {
   const tenant = await createTenant(stack);
   const failing = await flakyReceiver();
   await createEndpoint(stack, tenant, {

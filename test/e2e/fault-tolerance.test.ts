@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { createEndpoint, createTenant, sampleSignal, settledDelivery } from '../helpers/fixtures';
 import type { TestTenant } from '../helpers/fixtures';
@@ -62,16 +62,14 @@ function tally(requests: Array<{ headers: Record<string, unknown> }>) {
   return { distinct: perDelivery.size, duplicates };
 }
 
-describeCrashes();
+// Each test runs on a service of its own (an API here with workers in child processes, or a whole
+// stack on a Temporal server of its own), so no test's worker takes up another's deliveries and the
+// three wait out their timeouts and restarts side by side.
+const apiOnly = () => startStack({ SIGNAL_PUSH_ROLE: 'api' });
 
-function describeCrashes() {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ SIGNAL_PUSH_ROLE: 'api' });
-  });
-  afterAll(() => stack?.stop());
-
+describe.concurrent('faults', () => {
   test(`a worker killed in the middle of ${SIGNALS * 2} deliveries loses none; duplicates keep their delivery id`, async () => {
+    const stack = await apiOnly();
     const receiver = await startReceiver();
     let worker = await startWorkerChild(stack.taskQueue);
     try {
@@ -103,11 +101,13 @@ function describeCrashes() {
     } finally {
       await worker.kill();
       await receiver.close();
+      await stack.stop();
     }
   }, 400_000);
 
   test('SIGTERM lets the attempt in flight finish: it is delivered once, not cut off and redone', async () => {
     let answered = 0;
+    const stack = await apiOnly();
     const worker = await startWorkerChild(stack.taskQueue);
     try {
       const tenant = await createTenant(stack);
@@ -134,6 +134,7 @@ function describeCrashes() {
     } finally {
       await worker.kill();
       await closeSlowServer();
+      await stack.stop();
     }
   }, 120_000);
 
@@ -178,7 +179,7 @@ function describeCrashes() {
       await fs.rm(dataDir, { recursive: true, force: true });
     }
   }, 400_000);
-}
+});
 
 const slowRequests: number[] = [];
 let slowHttp: http.Server | undefined;

@@ -3,7 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { taskDispatchArgs } from '../../src/temporal/task-dispatch';
-import { bundleWorkflows } from '../helpers/workflow-bundle';
+import { runBundle } from '../helpers/workflow-bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,11 +21,14 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cliPath = process.env.TEMPORAL_CLI_PATH;
   if (!cliPath) throw new Error('TEMPORAL_CLI_PATH is not set: run the tests with `npm test`');
+  // The server starts in a process of its own while this one bundles (the unit tier's setup, when
+  // it ran first, already has).
+  const bundling = runBundle();
   const temporal = await (process.env.SIGNAL_PUSH_TEST_TEMPORAL_ADDRESS
     ? connectToCluster(process.env.SIGNAL_PUSH_TEST_TEMPORAL_ADDRESS)
     : startDevServer(cliPath));
   await registerSearchAttributes(temporal.client, 'default');
-  const bundle = await bundleWorkflows();
+  const bundle = await bundling;
 
   project.provide('temporalAddress', temporal.address);
   project.provide('workflowBundlePath', bundle.path);

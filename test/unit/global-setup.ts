@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { bundleWorkflows } from '../helpers/workflow-bundle';
+import { runBundle } from '../helpers/workflow-bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,7 +15,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const testServerPath = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!testServerPath) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests with `npm test`');
-  const bundle = await bundleWorkflows();
+  const bundle = await runBundle();
   project.provide('workflowBundlePath', bundle.path);
   project.provide('testServerPath', testServerPath);
   return () => bundle.remove();
