@@ -12,6 +12,14 @@ import { createDataConverter } from '../../src/codec/data-converter';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { TEST_CODEC_KEYS } from './codec-keys';
 
+/** A directory that knows no endpoint: what a test's own directory leaves out answers this. */
+const NO_ENDPOINTS: EndpointDirectory = {
+  deliveryPlan: async () => null,
+  endpointLabel: async () => undefined,
+  ownerEmail: async () => undefined,
+  setEndpointHealth: async () => undefined,
+};
+
 export interface TimeSkippingStack {
   env: TestWorkflowEnvironment;
   client: Client;
@@ -24,10 +32,11 @@ export interface TimeSkippingStack {
 /**
  * Temporal's time-skipping test server with the real workflow bundle and activities: timers of
  * minutes or days fire as soon as nothing else is running. The activities' endpoint directory is
- * the caller's (the tenant store needs a running service; this tier starts none).
+ * the caller's (the tenant store needs a running service; this tier starts none): what it leaves out
+ * knows no endpoint.
  */
 export async function startTimeSkipping(
-  endpoints: EndpointDirectory,
+  directory: Partial<EndpointDirectory> = {},
   extra: Partial<Pick<ActivityDeps, 'recovery' | 'notifications'>> = {},
 ): Promise<TimeSkippingStack> {
   const dataConverter = createDataConverter(new AesGcmCodec(parseCodecKeys(TEST_CODEC_KEYS)));
@@ -50,7 +59,7 @@ export async function startTimeSkipping(
     dispatcher,
     opsDispatcher: dispatcher,
     userAgent: 'signal-push/test',
-    endpoints,
+    endpoints: { ...NO_ENDPOINTS, ...directory },
     notifications: { smtp: undefined, opsWebhook: undefined },
     ...extra,
   });

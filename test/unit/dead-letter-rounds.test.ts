@@ -20,11 +20,8 @@ const RETRY_MS = 30_000;
 
 /** The endpoint's current plan, as the tenant store would answer a replay's read of it. */
 const currentPlans = new Map<string, DeliveryPlan>();
-const directory: EndpointDirectory = {
+const directory: Partial<EndpointDirectory> = {
   deliveryPlan: async (_tenantId, endpointId) => currentPlans.get(endpointId) ?? null,
-  endpointLabel: async () => undefined,
-  ownerEmail: async () => undefined,
-  setEndpointHealth: async () => undefined,
 };
 
 let stack: TimeSkippingStack;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { EndpointDirectory } from '../../activities';
 import { orderingKeyOf } from '../../src/deliveries/ordering-key';
 import type { DeliveryInput, DeliveryState } from '../../workflows/delivery-contract';
 import { deliveryStateQuery } from '../../workflows/delivery-contract';
@@ -27,16 +26,10 @@ describe('the ordering key of an event', () => {
   });
 });
 
-const noDirectory: EndpointDirectory = {
-  deliveryPlan: async () => null,
-  endpointLabel: async () => undefined,
-  ownerEmail: async () => undefined,
-  setEndpointHealth: async () => undefined,
-};
 let stack: TimeSkippingStack;
 let receiver: Receiver;
 beforeAll(async () => {
-  stack = await startTimeSkipping(noDirectory);
+  stack = await startTimeSkipping();
   // The first delivery's receiver fails; the second's answers.
   receiver = await startReceiver((request) => ({ status: request.path.endsWith('/fail') ? 500 : 200 }));
 });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { EndpointDirectory } from '../../activities';
 import type { DeliveryInput, DeliveryPlan, DeliveryState } from '../../workflows/delivery-contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import type { Receiver, Reply } from '../helpers/receiver';
@@ -22,15 +21,9 @@ let answer: (n: number) => Reply = () => ({ status: 200 });
 
 // Deliveries here are run as the workflow does in production, with their real schedules; a replay's
 // fresh plan is not read here, so the directory answers nothing.
-const noDirectory: EndpointDirectory = {
-  deliveryPlan: async () => null,
-  endpointLabel: async () => undefined,
-  ownerEmail: async () => undefined,
-  setEndpointHealth: async () => undefined,
-};
 
 beforeAll(async () => {
-  stack = await startTimeSkipping(noDirectory);
+  stack = await startTimeSkipping();
   receiver = await startReceiver((request) => answer(request.n));
 });
 afterAll(async () => {

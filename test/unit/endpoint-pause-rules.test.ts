@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { EndpointDirectory } from '../../activities';
 import type { DeliveryInput } from '../../workflows/delivery-contract';
 import { deliveryStateQuery } from '../../workflows/delivery-contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
@@ -23,19 +22,13 @@ import { startTimeSkipping } from '../helpers/time-skipping';
 // the consecutive-failure streak that pauses an endpoint, and what a pause does to its deliveries.
 
 const TENANT = 'ten_0123456789abcdef';
-const noDirectory: EndpointDirectory = {
-  deliveryPlan: async () => null,
-  endpointLabel: async () => undefined,
-  ownerEmail: async () => undefined,
-  setEndpointHealth: async () => undefined,
-};
 
 /** How each endpoint's receiver answers its n-th request, 1-based (by the endpoint id in the path). */
 const answers = new Map<string, (n: number) => Reply>();
 let stack: TimeSkippingStack;
 let receiver: Receiver;
 beforeAll(async () => {
-  stack = await startTimeSkipping(noDirectory);
+  stack = await startTimeSkipping();
   receiver = await startReceiver((request) => {
     const endpointId = request.path.split('/').pop()!;
     return answers.get(endpointId)?.(requestsTo(endpointId).length) ?? { status: 200 };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { EndpointDirectory, RecoveryDeps } from '../../activities';
+import type { RecoveryDeps } from '../../activities';
 import { hmacHex } from '../../activities/signature-schemes';
 import type { DeliveryPlan } from '../../workflows/delivery-contract';
 import { endpointHealthWorkflow } from '../../workflows/endpoint-health';
@@ -59,12 +59,6 @@ function snapshot(endpointId: string): DeliveryPlan {
   };
 }
 
-const directory: EndpointDirectory = {
-  deliveryPlan: async () => null,
-  endpointLabel: async () => undefined,
-  ownerEmail: async () => undefined,
-  setEndpointHealth: async () => undefined,
-};
 const recovery: RecoveryDeps = {
   plan: PLAN,
   probeTarget: async (_tenantId, endpointId) => ({
@@ -86,10 +80,13 @@ beforeAll(async () => {
     }),
     startReceiver(),
   ]);
-  stack = await startTimeSkipping(directory, {
-    recovery,
-    notifications: { smtp: undefined, opsWebhook: { url: ops.url, secret: 'ops_webhook_unit_secret' } },
-  });
+  stack = await startTimeSkipping(
+    {},
+    {
+      recovery,
+      notifications: { smtp: undefined, opsWebhook: { url: ops.url, secret: 'ops_webhook_unit_secret' } },
+    },
+  );
 });
 afterAll(async () => {
   await Promise.all([receiver?.close(), ops?.close()]);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { EndpointDirectory } from '../../activities';
 import { deliveryStateQuery } from '../../workflows/delivery-contract';
 import type { DeliveryInput } from '../../workflows/delivery-contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
@@ -16,17 +15,10 @@ import { startReceiver } from '../helpers/receiver';
 import type { TimeSkippingStack } from '../helpers/time-skipping';
 import { startTimeSkipping } from '../helpers/time-skipping';
 
-const noDirectory: EndpointDirectory = {
-  deliveryPlan: async () => null,
-  endpointLabel: async () => undefined,
-  ownerEmail: async () => undefined,
-  setEndpointHealth: async () => undefined,
-};
-
 let stack: TimeSkippingStack;
 let receiver: Receiver;
 beforeAll(async () => {
-  stack = await startTimeSkipping(noDirectory);
+  stack = await startTimeSkipping();
   receiver = await startReceiver();
 });
 afterAll(async () => {

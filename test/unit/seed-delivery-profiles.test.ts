@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { EndpointDirectory } from '../../activities';
 import { hmacHex, newSecret } from '../../activities/signature-schemes';
 import { callbackPlan, startCallback } from '../../src/deliveries/callback-delivery';
 import { deliveryPlan } from '../../src/deliveries/delivery-plan';
@@ -26,12 +25,6 @@ import { startTimeSkipping } from '../helpers/time-skipping';
 // same presets through the API at a scaled pace; the exact schedule is proven here.
 
 const DAY_S = 24 * 60 * 60;
-const noDirectory: EndpointDirectory = {
-  deliveryPlan: async () => null,
-  endpointLabel: async () => undefined,
-  ownerEmail: async () => undefined,
-  setEndpointHealth: async () => undefined,
-};
 const TENANT: TenantRecord = {
   id: 'ten_0123456789abcdef',
   name: 'Seed Pages Ltd',
@@ -48,7 +41,7 @@ let stack: TimeSkippingStack;
 let receiver: Receiver;
 let settings: DeliverySettings;
 beforeAll(async () => {
-  stack = await startTimeSkipping(noDirectory);
+  stack = await startTimeSkipping();
   receiver = await startReceiver(() => ({ status: 503, body: 'down for maintenance' }));
   settings = {
     taskQueue: stack.taskQueue,

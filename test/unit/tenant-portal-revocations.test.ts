@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { EndpointDirectory } from '../../activities';
 import { tenantWorkflowId } from '../../workflows/ids';
 import { tenantWorkflow } from '../../workflows/tenant';
 import {
@@ -11,16 +10,9 @@ import {
 import type { TimeSkippingStack } from '../helpers/time-skipping';
 import { startTimeSkipping } from '../helpers/time-skipping';
 
-const noDirectory: EndpointDirectory = {
-  deliveryPlan: async () => null,
-  endpointLabel: async () => undefined,
-  ownerEmail: async () => undefined,
-  setEndpointHealth: async () => undefined,
-};
-
 let stack: TimeSkippingStack;
 beforeAll(async () => {
-  stack = await startTimeSkipping(noDirectory);
+  stack = await startTimeSkipping();
 });
 afterAll(() => stack?.stop());
 
