@@ -11,6 +11,7 @@ import type { Service, ServiceOptions } from '../../src/service';
 import { startService } from '../../src/service';
 
 export { apiClient };
+export { eventually } from './eventually';
 export type { Api };
 
 export interface Stack {
@@ -71,18 +72,4 @@ export async function startStack(
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls until `check` returns a value, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -15,6 +15,7 @@ import type { RecoveryPlan } from '../../workflows/endpoint-recovery-contract';
 import { deadLetterReplayWorkflowId, nextProbeDelayMs } from '../../workflows/endpoint-recovery-contract';
 import { endpointHealthWorkflowId } from '../../workflows/ids';
 import { PRESET_NAMES, baseDefaults, presetDefaults } from '../../src/endpoints/presets';
+import { eventually } from '../helpers/eventually';
 import { historyOf } from '../helpers/history';
 import type { ReceivedRequest, Receiver } from '../helpers/receiver';
 import { startReceiver } from '../helpers/receiver';
@@ -220,7 +221,10 @@ test("probes stop at the limit, and a person's pause or auto_resume off is never
     const hopeless = await pausedByStreak(() => 500);
     const switchedOff = await pausedByStreak(() => 200, false);
     const byPerson = await pausedByStreak(() => 200);
-    // A person pauses it too, before its first probe: it waits for a person now.
+    // A person pauses it too, before its first probe: it waits for a person now. The pause waits
+    // for the probe timer: cancelling an activity as it completes wedges the time-skipping server
+    // (ACTIVITY_UNKNOWN, temporalio/sdk-java#2391), which Temporal's real server does not.
+    await eventually(async () => (await byPerson.handle.query(endpointHealthQuery)).probe?.nextAt);
     await byPerson.handle.executeUpdate(pauseUpdate, { args: [{ reason: 'manual' }] });
 
     for (let hour = 0; hour < 6; hour++) await stack.env.sleep('1h');
