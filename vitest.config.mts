@@ -32,6 +32,10 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
+          // As in the unit tier: each file starts a service of its own and stops it, and nothing
+          // mocks a module, so files share worker processes. Loading the SDK, Express and the
+          // service's modules once per file cost half of this tier's CPU time.
+          isolate: false,
           // Concurrent tests here (cli.test.ts) spend their time waiting on deliveries and retry
           // timers, not on the CPU: more of them at once than vitest's default 5.
           maxConcurrency: 12,
