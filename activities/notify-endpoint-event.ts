@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
+import type { EndpointEventType } from '../workflows/records';
 import { hmacHex } from './signature-schemes';
 
 /** Where pause/resume notices go; either channel may be left unconfigured. */
@@ -12,11 +13,14 @@ export interface NotifierConfig {
   opsWebhook: { url: string; secret: string } | undefined;
 }
 
-/** An endpoint was paused or resumed. Carries no URL, secret or payload, so it is safe to send out. */
+/**
+ * An endpoint was paused or resumed, or its probes ran out. Carries no URL, secret or payload, so
+ * it is safe to send out.
+ */
 export interface EndpointEvent {
   /** Unique per event (e.g. `evt_<hex>`), made by the caller; lets receivers drop retried copies. */
   id: string;
-  type: 'endpoint.paused' | 'endpoint.resumed';
+  type: EndpointEventType;
   /** ISO 8601. */
   occurred_at: string;
   tenant_id: string;
@@ -27,6 +31,8 @@ export interface EndpointEvent {
   consecutive_failures: number;
   /** null: the endpoint never pauses on failures. */
   threshold: number | null;
+  /** On `endpoint.probes_exhausted`: how many probes were made, all failed. */
+  probes?: number;
 }
 
 /** What the notifier needs from the worker. */
@@ -132,6 +138,9 @@ const REASONS = {
 
 function subjectOf(event: EndpointEvent): string {
   const endpoint = `[signal-push] Endpoint "${event.endpoint_label}"`;
+  if (event.type === 'endpoint.probes_exhausted') {
+    return `${endpoint} is still down after ${event.probes} probes: it stays paused until you resume it`;
+  }
   if (event.reason === 'recovered') return `${endpoint} is back: resumed after it answered a probe`;
   if (event.type === 'endpoint.resumed') return `${endpoint} resumed`;
   if (event.reason === 'failure_streak') {
@@ -143,10 +152,14 @@ function subjectOf(event: EndpointEvent): string {
 
 function bodyOf(event: EndpointEvent): string {
   const resumed = event.type === 'endpoint.resumed';
+  const exhausted = event.type === 'endpoint.probes_exhausted';
   return [
     resumed
       ? `Your signal-push endpoint "${event.endpoint_label}" has been resumed.`
-      : `Your signal-push endpoint "${event.endpoint_label}" has been paused: nothing is being sent to it.`,
+      : exhausted
+        ? `Your signal-push endpoint "${event.endpoint_label}" is still paused: it failed all ${event.probes} probes ` +
+          'signal-push sent since the pause, and no more will be sent.'
+        : `Your signal-push endpoint "${event.endpoint_label}" has been paused: nothing is being sent to it.`,
     '',
     `Endpoint id:          ${event.endpoint_id}`,
     `Endpoint label:       ${event.endpoint_label}`,

@@ -27,7 +27,7 @@ import {
 } from './endpoint-health-contract';
 import type { HoldAnswer } from './delivery-contract';
 import type { EndpointHealthInput, EndpointHealthState } from './endpoint-health-contract';
-import type { PauseReason } from './records';
+import type { EndpointEventType, PauseReason } from './records';
 import { bookSlot } from './rate-slots';
 import { countPause, countResume } from './delivery-metrics';
 import { startDeadLetterReplay } from './dead-letter-replay';
@@ -36,6 +36,8 @@ import type { ProbeActivity } from './endpoint-probes';
 
 /** Histories from before self-healing never probe on replay; see test/unit/replay-previous-version. */
 const PROBES_PATCH = 'endpoint-probes';
+/** Histories whose probes ran out before the owner was told of it replay without the notice. */
+const PROBES_EXHAUSTED_PATCH = 'endpoint-probes-exhausted-notice';
 
 const { publishEndpointHealth } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30s',
@@ -84,7 +86,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
         .catch(() => undefined),
     );
   };
-  const notify = (type: 'endpoint.paused' | 'endpoint.resumed', recovered = false) => {
+  const notify = (type: EndpointEventType, recovered = false) => {
     const event = {
       id: `evt_${uuid4().replace(/-/g, '')}`,
       type,
@@ -94,6 +96,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
       reason: recovered ? ('recovered' as const) : (state.paused?.reason ?? null),
       consecutive_failures: state.consecutiveFailures,
       threshold: state.threshold,
+      ...(type === 'endpoint.probes_exhausted' ? { probes: state.probe?.made ?? 0 } : {}),
     };
     noticesInFlight += 1;
     void sendEndpointEvent(event)
@@ -155,9 +158,12 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     probing = scope;
     scope
       .run(() => probeUntilRecovered(state, probeActivity))
-      .then((recovered) => {
+      .then((end) => {
         probing = undefined;
-        if (recovered && state.paused?.reason === 'failure_streak') resume(true);
+        if (state.paused?.reason !== 'failure_streak') return;
+        if (end === 'recovered') resume(true);
+        // Self-healing gave up: from now on only a person brings it back, so the owner is told.
+        if (end === 'exhausted' && patched(PROBES_EXHAUSTED_PATCH)) notify('endpoint.probes_exhausted');
       })
       .catch((error: unknown) => {
         if (probing === scope) probing = undefined;

@@ -14,23 +14,27 @@ export interface ProbeActivity {
   inFlight: boolean;
 }
 
+/** Why probing ended: a probe was answered with a 2xx, the probes ran out, or it was not to be. */
+export type ProbingEnd = 'recovered' | 'exhausted' | 'stopped';
+
 /**
  * Probes an endpoint paused by its failure streak on the recovery plan's growing schedule, until
- * one probe is answered with a 2xx (true), or the probes run out, recovery is switched off or the
- * endpoint is gone (false). Progress lives in `state.probe`, so a run that continues as new picks
- * the schedule up where it stood. The caller runs this in a cancellation scope and cancels it when
- * a person resumes the endpoint, or deletes it.
+ * one probe is answered with a 2xx (`recovered`) or the last one fails (`exhausted`); `stopped`
+ * when recovery is switched off, the endpoint is gone, or this pause's probes ran out before.
+ * Progress lives in `state.probe`, so a run that continues as new picks the schedule up where it
+ * stood. The caller runs this in a cancellation scope and cancels it when a person resumes the
+ * endpoint, or deletes it.
  */
 export async function probeUntilRecovered(
   state: EndpointHealthState,
   activity: ProbeActivity,
-): Promise<boolean> {
+): Promise<ProbingEnd> {
   const { tenantId, endpointId } = state;
-  if (state.probe?.nextAt === null) return false; // this pause's probes ran out before
+  if (state.probe?.nextAt === null) return 'stopped'; // this pause's probes ran out before
   const plan = await loadRecoveryPlan({ tenantId, endpointId });
-  if (!plan) return false;
+  if (!plan) return 'stopped';
   const first = nextProbeDelayMs(plan, 0);
-  if (first === null) return false;
+  if (first === null) return 'stopped';
   const streakStart = Date.parse(state.streakStartedAt ?? state.paused?.at ?? new Date().toISOString());
   state.probe ??= {
     made: 0,
@@ -49,11 +53,11 @@ export async function probeUntilRecovered(
         return 'failed' as const;
       })
       .finally(() => (activity.inFlight = false));
-    if (outcome === 'off') return false;
+    if (outcome === 'off') return 'stopped';
     progress.made += 1;
-    if (outcome === 'recovered') return true;
+    if (outcome === 'recovered') return 'recovered';
     const delay = nextProbeDelayMs(plan, progress.made);
     progress.nextAt = delay === null ? null : Date.now() + delay;
   }
-  return false;
+  return 'exhausted';
 }

@@ -72,6 +72,14 @@ export interface HotRule {
 export const PAUSE_REASONS = ['failure_streak', 'gone', 'manual'] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
+/** What the owner and the operator are told of an endpoint (activities/notify-endpoint-event.ts). */
+export const ENDPOINT_EVENT_TYPES = [
+  'endpoint.paused',
+  'endpoint.resumed',
+  'endpoint.probes_exhausted',
+] as const;
+export type EndpointEventType = (typeof ENDPOINT_EVENT_TYPES)[number];
+
 export interface PauseInfo {
   reason: PauseReason;
   at: string;

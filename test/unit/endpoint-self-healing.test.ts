@@ -254,5 +254,22 @@ test("probes stop at the limit, and a person's pause or auto_resume off is never
     expect(manual.probe ?? null).toBeNull();
     const personEvents = await historyOf(stack.client, byPerson.handle.workflowId);
     expect(personEvents.some((event) => event.timerFiredEventAttributes)).toBe(false);
+
+    // The owner's channel heard when self-healing gave up, and only then.
+    const notices = (endpointId: string) =>
+      ops.requests
+        .map((request) => JSON.parse(request.rawBody.toString()))
+        .filter((notice) => notice.endpoint_id === endpointId)
+        .map(({ type, reason, probes }) => ({ type, reason, probes }));
+    await eventually(async () => notices(hopeless.endpointId).length === 2);
+    expect(notices(hopeless.endpointId)).toEqual([
+      { type: 'endpoint.paused', reason: 'failure_streak', probes: undefined },
+      { type: 'endpoint.probes_exhausted', reason: 'failure_streak', probes: PLAN.maxProbes },
+    ]);
+    expect(notices(switchedOff.endpointId).map(({ type }) => type)).toEqual([
+      'endpoint.paused',
+      'endpoint.resumed',
+    ]);
+    expect(notices(byPerson.endpointId).map(({ type }) => type)).toEqual(['endpoint.paused']);
   });
 });

@@ -142,6 +142,21 @@ test('an endpoint a probe brought back e-mails the owner that it recovered, and 
   expect(mail.text).toContain('dead letters from the outage follow, oldest first');
 });
 
+test('an endpoint whose probes all failed e-mails the owner that it stays paused until they resume it', async () => {
+  const event = paused({ type: 'endpoint.probes_exhausted', probes: 48 });
+  await notifyEndpointEvent(depsWith({ smtp: smtpConfig() }), event);
+
+  const mail = mailbox.mails[0]!;
+  expect(mail.subject).toBe(
+    '[signal-push] Endpoint "CRM sync" is still down after 48 probes: it stays paused until you resume it',
+  );
+  const text = mail.text ?? '';
+  expect(text).toContain('failed all 48 probes signal-push sent since the pause, and no more will be sent');
+  expect(text).toContain('held, not dropped');
+  expect(text).toContain('POST /v1/endpoints/ep_42/resume');
+  expect(text).not.toContain('has been paused');
+});
+
 test('the ops webhook receives the event as JSON signed with HMAC-SHA256 over the raw body', async () => {
   const receiver = await opsReceiver();
   const event = paused({ reason: 'gone', consecutive_failures: 1 });
