@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createEndpoint, createTenant, sendSignal, settledDelivery } from '../helpers/fixtures';
 import type { Receiver } from '../helpers/receiver';
 import { startReceiver } from '../helpers/receiver';
@@ -51,6 +52,22 @@ describe('the API process', () => {
       worker: 'ok',
       tenants_unavailable: 0,
     });
+  });
+
+  test('/readyz answers a burst of probes from one round of checks, and checks afresh a second later', async () => {
+    const describeNamespace = vi.spyOn(stack.service.client.workflowService, 'describeNamespace');
+    try {
+      const burst = await Promise.all(Array.from({ length: 20 }, () => stack.api.request('GET', '/readyz')));
+      expect(burst.map((res) => res.status)).toEqual(Array(20).fill(200));
+      // One round, or two when the burst straddles the second (the previous test's may still serve).
+      expect(describeNamespace.mock.calls.length).toBeLessThanOrEqual(2);
+      const before = describeNamespace.mock.calls.length;
+      await sleep(1_100);
+      expect((await stack.api.request('GET', '/readyz')).body.ready).toBe(true);
+      expect(describeNamespace.mock.calls.length).toBe(before + 1);
+    } finally {
+      describeNamespace.mockRestore();
+    }
   });
 
   test('/metrics counts intake, deliveries by outcome, attempts by status class, retries, pauses and resumes, with no id in any label', async () => {
