@@ -30,6 +30,7 @@ import type { EndpointHealthInput, EndpointHealthState } from './endpoint-health
 import type { EndpointEventType, PauseReason } from './records';
 import { bookSlot } from './rate-slots';
 import { countPause, countResume } from './delivery-metrics';
+import { EffectQueue } from './effect-queue';
 import { startDeadLetterReplay } from './dead-letter-replay';
 import { probeUntilRecovered } from './endpoint-probes';
 import type { ProbeActivity } from './endpoint-probes';
@@ -65,8 +66,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
     rateLimitPerMinute: null,
     ...input,
   };
-  // Side effects queue up here and run in order in the main loop, so handlers stay synchronous.
-  const effects: Array<() => Promise<unknown>> = [];
+  const effects = new EffectQueue();
   let noticesInFlight = 0;
   let mirrored = JSON.stringify(summary(state));
 
@@ -80,10 +80,12 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
   };
   const answer = (deliveryId: string, reply: HoldAnswer) => {
     // A delivery that has ended meanwhile cannot be signalled; nothing waits for it then.
-    effects.push(() =>
-      getExternalWorkflowHandle(deliveryId)
-        .signal(holdAnswerSignal, reply)
-        .catch(() => undefined),
+    effects.push(
+      () =>
+        getExternalWorkflowHandle(deliveryId)
+          .signal(holdAnswerSignal, reply)
+          .catch(() => undefined),
+      true,
     );
   };
   const notify = (type: EndpointEventType, recovered = false) => {
@@ -230,7 +232,7 @@ export async function endpointHealthWorkflow(input: EndpointHealthInput): Promis
 
   for (;;) {
     await condition(() => effects.length > 0 || state.retired || workflowInfo().continueAsNewSuggested);
-    while (effects.length > 0) await effects.shift()!();
+    await effects.runAll();
     const idle = () => allHandlersFinished() && noticesInFlight === 0 && !probeActivity.inFlight;
     if (state.retired) {
       await condition(idle);

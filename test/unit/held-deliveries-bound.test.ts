@@ -8,8 +8,10 @@ import {
   ASK_AGAIN_AFTER_MS,
   endpointHealthQuery,
   MAX_HELD_DELIVERIES,
+  resumeUpdate,
 } from '../../workflows/endpoint-health-contract';
 import { endpointHealthWorkflowId } from '../../workflows/ids';
+import { historyOf } from '../helpers/history';
 import type { Receiver } from '../helpers/receiver';
 import { startReceiver } from '../helpers/receiver';
 import type { TimeSkippingStack } from '../helpers/time-skipping';
@@ -80,17 +82,16 @@ test('a paused endpoint keeps at most its limit of held deliveries; one more ask
     await stack.env.sleep(ASK_AGAIN_AFTER_MS / 2);
     expect((await handle.query(deliveryStateQuery)).status).toBe('held');
     expect((await health.query(endpointHealthQuery)).heldDeliveryIds).toHaveLength(MAX_HELD_DELIVERIES);
-    // Resumed, the endpoint calls back the held ones (test/unit/endpoint-pause-rules.test.ts), one
-    // workflow task each: for a thousand, 20 s here. This one is not among them and hears of the
-    // resume only when it asks again, so the health workflow is replaced by the state a resume leaves.
-    await health.terminate('replaced by its state after a resume');
-    await stack.client.workflow.start(endpointHealthWorkflow, {
-      workflowId: health.workflowId,
-      taskQueue: stack.taskQueue,
-      args: [{ tenantId, endpointId, threshold: 20 }],
-    });
+    // Resumed, the endpoint calls back the held ones (test/unit/endpoint-pause-rules.test.ts), all
+    // in one workflow task. This one is not among them, and hears of the resume when it asks again.
+    await health.executeUpdate(resumeUpdate, { args: [] });
     return handle.result();
   });
+  const released = (await historyOf(stack.client, health.workflowId))
+    .map((event) => event.signalExternalWorkflowExecutionInitiatedEventAttributes)
+    .filter((signal) => signal && full.includes(signal.workflowExecution?.workflowId ?? ''));
+  expect(released).toHaveLength(MAX_HELD_DELIVERIES);
+  expect(new Set(released.map((signal) => String(signal!.workflowTaskCompletedEventId))).size).toBe(1);
   expect(state.status).toBe('delivered');
   expect(receiver.requests).toHaveLength(1);
   const history = await stack.client.workflow.getHandle(delivery.deliveryId).fetchHistory();

@@ -8,6 +8,7 @@ import { createDataConverter } from '../../src/codec/data-converter';
 import deliveryHistories from '../fixtures/delivery-histories.json';
 import healthHistories from '../fixtures/health-histories.json';
 import healthProbesHistories from '../fixtures/health-probes-histories.json';
+import healthReleaseHistories from '../fixtures/health-release-histories.json';
 import regularActivityHistories from '../fixtures/regular-activity-deliveries.json';
 import { TEST_CODEC_KEYS } from '../helpers/codec-keys';
 import { bundleWorkflows } from '../helpers/workflow-bundle';
@@ -54,7 +55,11 @@ beforeAll(async () => {
   const dataConverter = createDataConverter(new AesGcmCodec(parseCodecKeys(TEST_CODEC_KEYS)));
   const untraced = { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter };
   traced = await bundleWorkflows({ traced: true });
-  await replayAll(untraced, { ...allDeliveries, ...healthHistories, ...healthProbesHistories }, replayed.off);
+  await replayAll(
+    untraced,
+    { ...allDeliveries, ...healthHistories, ...healthProbesHistories, ...healthReleaseHistories },
+    replayed.off,
+  );
   await replayAll(
     {
       workflowBundle: { codePath: traced.path },
@@ -86,6 +91,7 @@ test.each(
 test.each([
   ...Object.keys(healthHistories).map((name) => ['before self-healing', name] as const),
   ...Object.keys(healthProbesHistories).map((name) => ['before the probes-ran-out notice', name] as const),
+  ...Object.keys(healthReleaseHistories).map((name) => ['before answers went out together', name] as const),
 ])('an endpoint health workflow recorded %s (%s) replays without nondeterminism', (_version, name) => {
   expect(replayed.off.has(name)).toBe(true);
   expect(replayed.off.get(name)).toBeUndefined();
