@@ -7,9 +7,9 @@ type Effect = () => Promise<unknown>;
 
 /**
  * Side effects that a workflow's handlers queue and its main loop runs in order, so the handlers
- * stay synchronous. Effects queued as a batch's (answers to deliveries) that come in a row run
- * together: their commands leave in one workflow task, so a resume releases a thousand held
- * deliveries at once rather than one task each.
+ * stay synchronous. Batched effects (answers to deliveries) that come in a row run together: their
+ * commands leave in one workflow task, so a resume releases a thousand held deliveries at once
+ * rather than one task each.
  */
 export class EffectQueue {
   private readonly queue: Array<{ effect: Effect; batched: boolean }> = [];
