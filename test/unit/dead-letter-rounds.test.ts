@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { EndpointDirectory } from '../../activities';
-import type { DeliveryInput, DeliveryPlan, DeliveryState } from '../../workflows/delivery-contract';
+import type { DeliveryPlan, DeliveryState } from '../../workflows/delivery-contract';
 import { deliveryStateQuery, replaySignal } from '../../workflows/delivery-contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
+import { deliveryInput } from '../helpers/delivery-input';
 import { historyOf } from '../helpers/history';
 import type { Receiver } from '../helpers/receiver';
 import { startReceiver } from '../helpers/receiver';
@@ -57,17 +58,7 @@ function plan(endpointId: string, path: string): DeliveryPlan {
 /** A delivery to an endpoint that is down, run until it is a dead letter. */
 async function deadLetter() {
   const endpointId = `ep_${randomBytes(8).toString('hex')}`;
-  const signalId = `sig_${randomBytes(6).toString('hex')}`;
-  const input: DeliveryInput = {
-    deliveryId: `dlv_${endpointId}_${signalId}`,
-    tenantId: 'ten_0123456789abcdef',
-    signalId,
-    kind: 'event',
-    payload: { signal_id: signalId },
-    rejection: null,
-    endpointTroubled: false,
-    plan: plan(endpointId, '/down'),
-  };
+  const input = deliveryInput(plan(endpointId, '/down'));
   currentPlans.set(endpointId, input.plan);
   const handle = await stack.client.workflow.start(deliveryWorkflow, {
     workflowId: input.deliveryId,

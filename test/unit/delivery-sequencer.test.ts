@@ -6,6 +6,7 @@ import { deliveryStateQuery } from '../../workflows/delivery-contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import { deliverySequencerWorkflow } from '../../workflows/delivery-sequencer';
 import { keyQueuedSignal } from '../../workflows/delivery-sequencer-contract';
+import { deliveryInput } from '../helpers/delivery-input';
 import type { Receiver } from '../helpers/receiver';
 import { startReceiver } from '../helpers/receiver';
 import type { TimeSkippingStack } from '../helpers/time-skipping';
@@ -39,17 +40,8 @@ afterAll(async () => {
 });
 
 function ordered(sequencerId: string, path: string, retryDelaysMs: number[]): DeliveryInput {
-  const signalId = `sig_${randomBytes(6).toString('hex')}`;
-  return {
-    deliveryId: `dlv_ep_0123456789abcdef_${signalId}`,
-    tenantId: 'ten_0123456789abcdef',
-    signalId,
-    kind: 'event',
-    payload: { signal_id: signalId },
-    rejection: null,
-    endpointTroubled: false,
-    ordering: { sequencerId },
-    plan: {
+  return deliveryInput(
+    {
       endpoint: {
         id: 'ep_0123456789abcdef',
         url: `${receiver.url}${path}`,
@@ -64,7 +56,8 @@ function ordered(sequencerId: string, path: string, retryDelaysMs: number[]): De
       deadLetterRetentionMs: 0,
       rateLimitPerMinute: null,
     },
-  };
+    { ordering: { sequencerId } },
+  );
 }
 
 test('a delivery that ends without releasing its key (terminated) stops holding it at the next check', async () => {

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DeliveryInput, DeliveryPlan, DeliveryState } from '../../workflows/delivery-contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
+import { deliveryInput } from '../helpers/delivery-input';
 import type { Receiver, Reply } from '../helpers/receiver';
 import { startReceiver } from '../helpers/receiver';
 import type { TimeSkippingStack } from '../helpers/time-skipping';
@@ -32,31 +32,21 @@ afterAll(async () => {
 });
 
 function input(plan: Partial<DeliveryPlan>, signature = HEX_SIGNED): DeliveryInput {
-  const signalId = `sig_${randomBytes(6).toString('hex')}`;
-  return {
-    deliveryId: `dlv_ep_0123456789abcdef_${signalId}`,
-    tenantId: 'ten_0123456789abcdef',
-    signalId,
-    kind: 'event',
-    payload: { signal_id: signalId },
-    rejection: null,
-    endpointTroubled: false,
-    plan: {
-      endpoint: {
-        id: 'ep_0123456789abcdef',
-        url: receiver.url,
-        method: 'POST',
-        headers: {},
-        ...signature,
-        timeoutMs: 5_000,
-      },
-      retryDelaysMs: [],
-      deadLetterQueue: false,
-      deadLetterRetentionMs: 7 * DAY_MS,
-      rateLimitPerMinute: null,
-      ...plan,
+  return deliveryInput({
+    endpoint: {
+      id: 'ep_0123456789abcdef',
+      url: receiver.url,
+      method: 'POST',
+      headers: {},
+      ...signature,
+      timeoutMs: 5_000,
     },
-  };
+    retryDelaysMs: [],
+    deadLetterQueue: false,
+    deadLetterRetentionMs: 7 * DAY_MS,
+    rateLimitPerMinute: null,
+    ...plan,
+  });
 }
 
 async function timersOf(workflowId: string): Promise<number[]> {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { DeliveryInput } from '../../workflows/delivery-contract';
 import { deliveryStateQuery } from '../../workflows/delivery-contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import { endpointHealthWorkflow } from '../../workflows/endpoint-health';
@@ -12,6 +11,7 @@ import {
   resumeUpdate,
 } from '../../workflows/endpoint-health-contract';
 import { endpointHealthWorkflowId } from '../../workflows/ids';
+import { deliveryInput } from '../helpers/delivery-input';
 import { historyOf, signalsHandled } from '../helpers/history';
 import type { Receiver, Reply } from '../helpers/receiver';
 import { startReceiver } from '../helpers/receiver';
@@ -67,16 +67,8 @@ async function startDelivery(
   endpointId: string,
   options: { troubled: boolean; retryDelaysMs?: number[] },
 ): Promise<WorkflowHandle<typeof deliveryWorkflow>> {
-  const signalId = `sig_${randomBytes(6).toString('hex')}`;
-  const input: DeliveryInput = {
-    deliveryId: `dlv_${endpointId}_${signalId}`,
-    tenantId: TENANT,
-    signalId,
-    kind: 'event',
-    payload: { signal_id: signalId },
-    rejection: null,
-    endpointTroubled: options.troubled,
-    plan: {
+  const input = deliveryInput(
+    {
       endpoint: {
         id: endpointId,
         url: `${receiver.url}/${endpointId}`,
@@ -91,7 +83,8 @@ async function startDelivery(
       deadLetterRetentionMs: 0,
       rateLimitPerMinute: null,
     },
-  };
+    { tenantId: TENANT, endpointTroubled: options.troubled },
+  );
   return stack.client.workflow.start(deliveryWorkflow, {
     workflowId: input.deliveryId,
     taskQueue: stack.taskQueue,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { deliveryStateQuery } from '../../workflows/delivery-contract';
-import type { DeliveryInput } from '../../workflows/delivery-contract';
 import { deliveryWorkflow } from '../../workflows/delivery';
 import { endpointHealthWorkflow } from '../../workflows/endpoint-health';
 import {
@@ -11,6 +10,7 @@ import {
   resumeUpdate,
 } from '../../workflows/endpoint-health-contract';
 import { endpointHealthWorkflowId } from '../../workflows/ids';
+import { deliveryInput } from '../helpers/delivery-input';
 import { historyOf } from '../helpers/history';
 import type { Receiver } from '../helpers/receiver';
 import { startReceiver } from '../helpers/receiver';
@@ -46,16 +46,8 @@ test('a paused endpoint keeps at most its limit of held deliveries; one more ask
       },
     ],
   });
-  const signalId = `sig_${randomBytes(6).toString('hex')}`;
-  const delivery: DeliveryInput = {
-    deliveryId: `dlv_${endpointId}_${signalId}`,
-    tenantId,
-    signalId,
-    kind: 'event',
-    payload: { signal_id: signalId },
-    rejection: null,
-    endpointTroubled: true,
-    plan: {
+  const delivery = deliveryInput(
+    {
       endpoint: {
         id: endpointId,
         url: receiver.url,
@@ -70,7 +62,8 @@ test('a paused endpoint keeps at most its limit of held deliveries; one more ask
       deadLetterRetentionMs: 0,
       rateLimitPerMinute: null,
     },
-  };
+    { tenantId, endpointTroubled: true },
+  );
 
   const state = await stack.withWorker(async () => {
     const handle = await stack.client.workflow.start(deliveryWorkflow, {
