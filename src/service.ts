@@ -177,14 +177,14 @@ export async function startService(config: Readonly<Config>, options: ServiceOpt
             : defaultCodecCorsOrigins(temporal.uiPort),
         },
       });
-      server = await listen(app, config.host, config.port);
+      server = await listen(app, config.host, config.port, 'PORT');
       apiUrl = urlOf(server, config.host);
     }
     let opsUrl: string | undefined;
     if (!runsApi) {
       const ops = express().disable('x-powered-by');
       ops.use(opsRoutes({ client: connections.client, namespace: temporal.namespace, workerState, metrics }));
-      server = await listen(ops, config.host, config.opsPort);
+      server = await listen(ops, config.host, config.opsPort, 'SIGNAL_PUSH_OPS_PORT');
       opsUrl = urlOf(server, config.host);
     }
 
@@ -217,10 +217,13 @@ function uiCodecEndpoint(config: Readonly<Config>): string | undefined {
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/codec`;
 }
 
-function listen(app: express.Express, host: string, port: number): Promise<Server> {
+/** `setting` names the variable that chose the port, so a port in use says what to change. */
+function listen(app: express.Express, host: string, port: number, setting: string): Promise<Server> {
   return new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(port, host, () => resolve(listening));
-    listening.once('error', reject);
+    // Express 5 hands a listen error (a port in use) to this callback, not only to 'error'.
+    const listening = app.listen(port, host, (error?: Error) =>
+      error ? reject(new Error(`${setting}: ${error.message}`)) : resolve(listening),
+    );
   });
 }
 

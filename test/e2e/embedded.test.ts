@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { inject } from 'vitest';
 import { sampleSignal } from '../helpers/fixtures';
-import { freePort } from '../helpers/free-port';
+import { freePorts } from '../helpers/free-port';
 import { startReceiver } from '../helpers/receiver';
 import { apiClient, eventually } from '../helpers/stack';
 
@@ -53,9 +53,7 @@ async function startMain(): Promise<Running> {
 
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'signal-push-embedded-'));
-  ports.api = await freePort();
-  ports.temporal = await freePort();
-  ports.ui = await freePort();
+  [ports.api, ports.temporal, ports.ui] = (await freePorts(3)) as [number, number, number];
 });
 afterAll(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { createEndpoint, createTenant, sampleSignal, settledDelivery } from '../helpers/fixtures';
 import type { TestTenant } from '../helpers/fixtures';
-import { freePort } from '../helpers/free-port';
+import { freePorts } from '../helpers/free-port';
 import { startReceiver } from '../helpers/receiver';
 import type { Stack } from '../helpers/stack';
 import { eventually, startStack } from '../helpers/stack';
@@ -140,11 +140,11 @@ describe.concurrent('faults', () => {
 
   test('a restart of the Temporal server mid-run loses no accepted signal', async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'signal-push-restart-'));
-    const port = await freePort();
+    const [port, uiPort] = (await freePorts(2)) as [number, number];
     const serverOptions = {
       cliPath: inject('temporalCliPath'),
       port,
-      uiPort: await freePort(),
+      uiPort,
       namespace: 'default',
       dbFile: path.join(dataDir, 'temporal.db'),
     };
