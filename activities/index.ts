@@ -1,10 +1,12 @@
 import type { Dispatcher } from 'undici';
 import type { DeliveryPlan } from '../workflows/delivery-contract';
 import type { EndpointHealthSummary } from '../workflows/records';
+import type { SignalCompletedEvent } from '../workflows/signal-tracker-contract';
 import type { AttemptInput } from './attempt-delivery';
 import { attemptDelivery } from './attempt-delivery';
 import type { EndpointEvent, NotifierConfig } from './notify-endpoint-event';
 import { notifyEndpointEvent } from './notify-endpoint-event';
+import { describeFailure, postOpsEvent } from './post-ops-event';
 import type { ProbeDeps } from './probe-endpoint';
 import { probeEndpoint } from './probe-endpoint';
 import type {
@@ -89,6 +91,13 @@ export function createActivities(deps: ActivityDeps) {
       return (
         (await deps.recovery?.deadLetterIds(input.tenantId, input.endpointId, input.since, input.limit)) ?? []
       );
+    },
+
+    /** Tells the operator (ops webhook) that every delivery of a signal has ended. */
+    async sendSignalCompleted(event: SignalCompletedEvent): Promise<void> {
+      await postOpsEvent(notifier, event).catch((error: unknown) => {
+        throw new Error(`${event.type} ${event.id} not notified: ops webhook (${describeFailure(error)})`);
+      });
     },
 
     /** Tells the tenant's owner and the operator that an endpoint was paused or resumed. */

@@ -1,10 +1,8 @@
-import { asyncLocalStorage } from '@temporalio/activity';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
-import type { Dispatcher } from 'undici';
-import { request } from 'undici';
 import type { EndpointEventType } from '../workflows/records';
-import { hmacHex } from './signature-schemes';
+import { describeFailure, postOpsEvent } from './post-ops-event';
+import type { OpsWebhookDeps } from './post-ops-event';
 
 /** Where pause/resume notices go; either channel may be left unconfigured. */
 export interface NotifierConfig {
@@ -36,11 +34,8 @@ export interface EndpointEvent {
 }
 
 /** What the notifier needs from the worker. */
-export interface NotifierDeps {
+export interface NotifierDeps extends OpsWebhookDeps {
   config: NotifierConfig;
-  /** Shared undici Agent. */
-  dispatcher: Dispatcher;
-  userAgent: string;
   /** The tenant owner's e-mail, or undefined when the tenant has none. */
   ownerEmail(tenantId: string): Promise<string | undefined>;
 }
@@ -62,8 +57,8 @@ const transports = new WeakMap<NotifierDeps, Transporter>();
 export async function notifyEndpointEvent(deps: NotifierDeps, event: EndpointEvent): Promise<NotifyResult> {
   const [mail, post] = await Promise.allSettled([sendMail(deps, event), postOpsEvent(deps, event)]);
   const failures: string[] = [];
-  if (mail.status === 'rejected') failures.push(`e-mail (${describe(mail.reason)})`);
-  if (post.status === 'rejected') failures.push(`ops webhook (${describe(post.reason)})`);
+  if (mail.status === 'rejected') failures.push(`e-mail (${describeFailure(mail.reason)})`);
+  if (post.status === 'rejected') failures.push(`ops webhook (${describeFailure(post.reason)})`);
   if (failures.length > 0) throw new Error(`${event.type} ${event.id} not notified: ${failures.join(', ')}`);
   return {
     emailed: mail.status === 'fulfilled' && mail.value,
@@ -94,39 +89,6 @@ async function sendMail(deps: NotifierDeps, event: EndpointEvent): Promise<boole
     headers: { 'X-Signal-Push-Event-Id': event.id },
   });
   return true;
-}
-
-async function postOpsEvent(deps: NotifierDeps, event: EndpointEvent): Promise<boolean> {
-  const ops = deps.config.opsWebhook;
-  if (!ops) return false;
-  const body = Buffer.from(JSON.stringify(event));
-  const timeout = AbortSignal.timeout(TIMEOUT_MS);
-  // Outside a worker (tests, scripts) there is no activity to cancel.
-  const cancelled = asyncLocalStorage.getStore()?.cancellationSignal;
-  const res = await request(ops.url, {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': deps.userAgent,
-      'x-signal-push-event-id': event.id,
-      'x-signal-push-signature': hmacHex(ops.secret, body),
-    },
-    signal: cancelled ? AbortSignal.any([timeout, cancelled]) : timeout,
-    dispatcher: deps.dispatcher,
-  });
-  await res.body.dump();
-  if (res.statusCode < 200 || res.statusCode > 299) throw new Error(`HTTP ${res.statusCode}`);
-  return true;
-}
-
-/** Names a failure by status or error code only: SMTP and undici messages can echo addresses or URLs. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return 'unknown error';
-  const { code, responseCode } = error as { code?: unknown; responseCode?: unknown };
-  if (typeof code === 'string') return typeof responseCode === 'number' ? `${code} ${responseCode}` : code;
-  if (/^HTTP \d{3}$/.test(error.message)) return error.message;
-  return error.name;
 }
 
 const REASONS = {

@@ -100,6 +100,11 @@ export interface DeliveryInput {
    * turn from the key's sequencer. Absent for unordered deliveries (and those started before).
    */
   ordering?: { sequencerId: string };
+  /**
+   * The signal tracker (workflows/signal-tracker.ts) to tell how this delivery first ends. Only for
+   * events of a tenant with `signal_completed_events` on; absent in deliveries started before.
+   */
+  tracker?: string;
 }
 
 export interface DeliveryState {

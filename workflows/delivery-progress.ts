@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   condition,
+  getExternalWorkflowHandle,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -9,16 +10,23 @@ import { DELIVERY_FAILED, deliveryStateQuery, replaySignal } from './delivery-co
 import type { AttemptRecord, DeliveryState, DeliveryStatus } from './delivery-contract';
 import { countReplay, countRetry, countStatus } from './delivery-metrics';
 import { searchAttributes } from './search-attribute-keys';
+import { deliveryEndedSignal } from './signal-tracker-contract';
+import type { DeliveryEndStatus } from './signal-tracker-contract';
 
 /**
  * A delivery's state as its query answers it, and every change of its status, which is mirrored
- * into search attributes so listings and the Web UI can filter on it.
+ * into search attributes so listings and the Web UI can filter on it. The first final status also
+ * goes to the signal's tracker, when the delivery has one.
  */
 export class DeliveryProgress {
   readonly state: DeliveryState;
   private replayRequested = false;
+  private endReported = false;
 
-  constructor(deliveryId: string) {
+  constructor(
+    deliveryId: string,
+    private readonly tracker?: string,
+  ) {
     this.state = {
       deliveryId,
       status: 'pending',
@@ -67,16 +75,18 @@ export class DeliveryProgress {
     this.state.attempts.push(record);
   }
 
-  reject(reason: string): DeliveryState {
+  async reject(reason: string): Promise<DeliveryState> {
     this.state.rejectedReason = reason;
     this.setStatus('rejected');
+    await this.reportEnd('rejected');
     return this.state;
   }
 
-  delivered(): DeliveryState {
+  async delivered(): Promise<DeliveryState> {
     this.state.deadLetteredAt = null;
     this.state.expiresAt = null;
     this.setStatus('delivered');
+    await this.reportEnd('delivered');
     return this.state;
   }
 
@@ -94,6 +104,7 @@ export class DeliveryProgress {
     this.state.deadLetteredAt = new Date().toISOString();
     this.state.expiresAt = new Date(Date.now() + retentionMs).toISOString();
     this.setStatus('dead_lettered');
+    await this.reportEnd('dead_lettered');
     if (!(await condition(() => this.replayRequested, retentionMs))) {
       this.state.expiresAt = null;
       this.setStatus('expired');
@@ -107,8 +118,9 @@ export class DeliveryProgress {
   }
 
   /** Marks the delivery failed; the workflow throws what this returns, so the Web UI shows it failed. */
-  failed(): ApplicationFailure {
+  async failed(): Promise<ApplicationFailure> {
     this.setStatus('failed');
+    await this.reportEnd('failed');
     const last = this.state.attempts[this.state.attempts.length - 1];
     return ApplicationFailure.create({
       type: DELIVERY_FAILED,
@@ -119,5 +131,19 @@ export class DeliveryProgress {
       })`,
       details: [this.state],
     });
+  }
+
+  /**
+   * Tells the signal's tracker how the delivery first ended, and waits until Temporal has it, so it
+   * is sent before the workflow closes. Deliveries without a tracker (all of those started before
+   * trackers existed) issue no command, so their histories replay unchanged.
+   */
+  private async reportEnd(status: DeliveryEndStatus): Promise<void> {
+    if (!this.tracker || this.endReported) return;
+    this.endReported = true;
+    await getExternalWorkflowHandle(this.tracker)
+      .signal(deliveryEndedSignal, { deliveryId: this.state.deliveryId, status })
+      // A tracker past its horizon has ended; nothing waits for this delivery then.
+      .catch(() => undefined);
   }
 }

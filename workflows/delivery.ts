@@ -20,8 +20,8 @@ const { loadDeliveryPlan } = proxyActivities<ReturnType<typeof createActivities>
  * retention runs out; a replay starts a new round under the endpoint's current settings.
  */
 export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryResult> {
-  const progress = new DeliveryProgress(input.deliveryId);
-  if (input.rejection) return progress.reject(input.rejection);
+  const progress = new DeliveryProgress(input.deliveryId, input.tracker);
+  if (input.rejection) return await progress.reject(input.rejection);
   // Send-tests and one-off callbacks stand apart from the endpoint's health: nothing holds them and
   // their outcomes do not count towards a pause. Inputs recorded before kinds existed are events.
   const tracked = (input.kind ?? 'event') === 'event';
@@ -60,7 +60,7 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
     if (step.kind === 'delivered') {
       await turn.release();
       if (tracked) await gate.report(true);
-      return progress.delivered();
+      return await progress.delivered();
     }
     if (step.kind === 'attempt' || step.kind === 'retry') {
       if (step.kind === 'retry') await progress.waitToRetry(step.delayMs);
@@ -72,11 +72,11 @@ export async function deliveryWorkflow(input: DeliveryInput): Promise<DeliveryRe
     // lets its key's next delivery go; a replay later goes out of turn.
     await turn.release();
     if (tracked) await gate.report(false);
-    if (step.kind === 'fail') throw progress.failed();
+    if (step.kind === 'fail') throw await progress.failed();
     if (!(await progress.deadLetter(step.retentionMs))) return progress.state;
     if (tracked) {
       const current = await loadDeliveryPlan({ tenantId: input.tenantId, endpointId: plan.endpoint.id });
-      if (!current) throw progress.failed(); // the endpoint was deleted
+      if (!current) throw await progress.failed(); // the endpoint was deleted
       plan = current;
     }
     position = startOfRound(true);

@@ -45,6 +45,9 @@ export const endpointConfigWorkflowId = (endpointId: string): string => `endpoin
 export const endpointHealthWorkflowId = (endpointId: string): string => `endpoint-health-${endpointId}`;
 export const deliveryWorkflowId = (endpointId: string, signalId: string): string =>
   `dlv_${endpointId}_${signalId}`;
+/** The tracker of one signal's deliveries (signal ids are the platform's, unique per tenant). */
+export const signalTrackerWorkflowId = (tenantId: string, signalId: string): string =>
+  `signal-tracker-${tenantId}-${signalId}`;
 /** The sequencer of one endpoint's ordering key, named by the key's hash (keys may be personal data). */
 export const deliverySequencerWorkflowId = (endpointId: string, keyHash: string): string =>
   `sequencer-${endpointId}-${keyHash}`;

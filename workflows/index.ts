@@ -4,3 +4,4 @@ export { tenantWorkflow } from './tenant';
 export { endpointConfigWorkflow } from './endpoint-config';
 export { deadLetterReplayWorkflow } from './dead-letter-replay';
 export { deliverySequencerWorkflow } from './delivery-sequencer';
+export { signalTrackerWorkflow } from './signal-tracker';

@@ -169,6 +169,11 @@ export interface TenantRecord {
   callback_secret: string | null;
   /** Where pause and resume notices go; personal data, so it never leaves the tenant's state. */
   owner_email: string | null;
+  /**
+   * Send the operator a `signal.completed` event once every delivery of each signal has ended.
+   * Absent (off) in tenants created before it existed.
+   */
+  signal_completed_events?: boolean;
   /** SHA-256 of the API key, hex; the key itself is never stored. */
   api_key_hash: string;
   created_at: string;

@@ -118,6 +118,7 @@ export const rotateApiKeyUpdate = defineUpdate<void, [RotateApiKeyInput]>('rotat
 export interface ChangeTenantInput {
   name?: string;
   plan?: TenantPlan;
+  signalCompletedEvents?: boolean;
 }
 
 /** Failure type of a plan whose endpoint quota is below the endpoints the tenant has. */

@@ -170,9 +170,10 @@ export async function tenantWorkflow(input: TenantState): Promise<void> {
   // Checked here, where writes run one at a time: no endpoint can be added between check and change.
   setHandler(
     changeTenantUpdate,
-    ({ name, plan }) => {
+    ({ name, plan, signalCompletedEvents }) => {
       if (name !== undefined) tenant.name = name;
       if (plan !== undefined) tenant.plan = plan;
+      if (signalCompletedEvents !== undefined) tenant.signal_completed_events = signalCompletedEvents;
       return tenant;
     },
     {

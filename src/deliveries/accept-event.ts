@@ -4,6 +4,7 @@ import { endpointTakesEvent } from './match-endpoints';
 import type { AcceptedEvent } from './render-for-endpoint';
 import type { DeliverySettings, DeliveryStarts, StartedDelivery } from './start-deliveries';
 import { startDeliveries } from './start-deliveries';
+import { startSignalTracker } from './start-signal-tracker';
 
 export interface Intake {
   starts: DeliveryStarts;
@@ -33,8 +34,19 @@ export async function acceptEvent(
   const endpoints = (await intake.store.listEndpoints(tenantId)).filter((endpoint) =>
     endpointTakesEvent(endpoint, event),
   );
+  // Started first: a delivery can end, and report to it, as soon as it is started.
+  const tracker =
+    tenant.signal_completed_events && endpoints.length > 0
+      ? await startSignalTracker(
+          intake.starts.client,
+          intake.settings.taskQueue,
+          tenant.id,
+          event.id,
+          endpoints,
+        )
+      : undefined;
   const [deliveries, callback] = await Promise.all([
-    startDeliveries(intake.starts, intake.settings, tenant, event, endpoints),
+    startDeliveries(intake.starts, intake.settings, tenant, event, endpoints, tracker),
     callbackUrl ? startCallback(intake.starts, intake.settings, tenant, event, callbackUrl) : null,
   ]);
   return { event_id: event.id, deliveries, callback };

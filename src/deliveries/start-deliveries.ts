@@ -47,7 +47,7 @@ export interface StartedDelivery {
  * Starts one delivery workflow per endpoint, all in parallel, and returns once Temporal has
  * durably recorded each, and has queued the ordered ones behind their key's earlier deliveries.
  * The workflow id is derived from (endpoint, event) and never reused, so an event sent twice is
- * delivered once.
+ * delivered once. Each tells `tracker`, when given, how it ends.
  */
 export async function startDeliveries(
   starts: DeliveryStarts,
@@ -55,6 +55,7 @@ export async function startDeliveries(
   tenant: RenderTenant,
   event: AcceptedEvent,
   endpoints: EndpointRecord[],
+  tracker?: string,
 ): Promise<StartedDelivery[]> {
   return Promise.all(
     endpoints.map(async (endpoint) => {
@@ -77,6 +78,7 @@ export async function startDeliveries(
         endpointTroubled: endpoint.health.paused !== null || endpoint.health.failing,
         lane: laneOf(event, endpoint.hot_when),
         ...(sequencerId ? { ordering: { sequencerId } } : {}),
+        ...(tracker ? { tracker } : {}),
       });
       // Queued after it started, so the sequencer never hands a turn to a delivery not yet there;
       // also for a duplicate, whose first intake may have ended before queuing it.

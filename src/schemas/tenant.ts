@@ -32,6 +32,7 @@ export const tenantCreateSchema = z.strictObject({
   name: nameSchema,
   owner_email: z.email().max(320).optional(),
   plan: planSchema.default(DEFAULT_TENANT_PLAN),
+  signal_completed_events: z.boolean().default(false),
 });
 
 /** Asked only of a change whose fields are all known: an unknown one is the problem worth naming. */
@@ -40,10 +41,11 @@ const changesSomething = {
   when: (payload: { issues: unknown[] }) => payload.issues.length === 0,
 };
 
-/** A change of name or plan; a plan field left out keeps its value. */
+/** A change of name, plan or events; a plan field left out keeps its value. */
 export const tenantPatchSchema = z
   .strictObject({
     name: nameSchema,
+    signal_completed_events: z.boolean(),
     plan: z
       .strictObject(planLimits)
       .partial()

@@ -10,6 +10,7 @@ export const tenantView = (tenant: TenantRecord) => ({
   name: tenant.name,
   owner_email: tenant.owner_email,
   plan: tenant.plan,
+  signal_completed_events: tenant.signal_completed_events === true,
   created_at: tenant.created_at,
 });
 
@@ -19,6 +20,7 @@ export interface NewTenant {
   name: string;
   owner_email?: string | undefined;
   plan: TenantPlan;
+  signal_completed_events: boolean;
 }
 
 /** A created tenant with its API key and callback secret: the one answer that shows them. */
@@ -38,6 +40,7 @@ export async function createTenant(store: TenantStore, input: NewTenant): Promis
     plan: input.plan,
     callback_secret: callbackSecret,
     owner_email: input.owner_email ?? null,
+    signal_completed_events: input.signal_completed_events,
     api_key_hash: hashApiKey(apiKey),
     created_at: new Date().toISOString(),
   };

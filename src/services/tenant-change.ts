@@ -6,6 +6,7 @@ export interface TenantChange {
   name?: string | undefined;
   /** Fields left out keep their value. */
   plan?: Partial<TenantPlan> | undefined;
+  signal_completed_events?: boolean | undefined;
 }
 
 export type TenantChangeOutcome =
@@ -19,7 +20,7 @@ export type TenantChangeOutcome =
     };
 
 /**
- * Renames a tenant or changes its plan. A plan never goes below what the tenant already has: its
+ * Renames a tenant, changes its plan, or turns its `signal.completed` events on or off. A plan never goes below what the tenant already has: its
  * endpoint quota under its number of endpoints (checked by the tenant's workflow, where no endpoint
  * can be added meanwhile), or its rate-limit ceiling under an endpoint's own limit (lower that
  * endpoint first), since either would leave endpoints the plan does not allow.
@@ -49,6 +50,9 @@ export async function changeTenant(
     const tenant = await store.changeTenant(tenantId, {
       ...(change.name !== undefined ? { name: change.name } : {}),
       ...(plan ? { plan } : {}),
+      ...(change.signal_completed_events !== undefined
+        ? { signalCompletedEvents: change.signal_completed_events }
+        : {}),
     });
     return tenant ? { outcome: 'changed', tenant } : { outcome: 'not_found' };
   } catch (error) {

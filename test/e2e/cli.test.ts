@@ -534,10 +534,18 @@ test.concurrent(
     expect(human.stdout).toMatch(/^name\s+Globex Corp$/m);
     expect(human.stdout).toMatch(/^rate limit per minute\s+30$/m);
     expect(human.stdout).toMatch(/^max endpoints\s+none$/m);
+    expect(human.stdout).toMatch(/^signal\.completed events\s+off$/m);
+    const told = await cliJson('tenants', 'update', created.id, '--signal-completed-events');
+    expect(told.signal_completed_events).toBe(true);
+    const untold = await cliJson('tenants', 'update', created.id, '--no-signal-completed-events');
+    expect(untold).toMatchObject({ signal_completed_events: false, name: 'Globex Corp' });
 
     // The API's own validation, naming the option instead of the field.
     const refusals = [
-      [['tenants', 'update', created.id], /give --name, --max-endpoints or --rate-limit-per-minute/],
+      [
+        ['tenants', 'update', created.id],
+        /give --name, --max-endpoints, --rate-limit-per-minute or --\[no-\]signal-completed-events/,
+      ],
       [['tenants', 'update', created.id, '--max-endpoints', '1001'], /^signal-push: --max-endpoints: /],
       [['tenants', 'update', created.id, '--name', '   '], /^signal-push: --name: /],
       [

@@ -27,6 +27,7 @@ test('an operator reads a tenant without its key hash or callback secret; a tena
     name: 'Readable',
     owner_email: null,
     plan: { max_endpoints: 3, rate_limit_per_minute: 60 },
+    signal_completed_events: false,
     created_at: expect.any(String),
   });
   expect((await operator('GET', '/v1/tenants/ten_0000000000000000')).status).toBe(404);

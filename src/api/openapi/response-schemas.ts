@@ -45,6 +45,10 @@ export const tenantSchema = z
     name: z.string(),
     owner_email: z.string().nullable(),
     plan,
+    signal_completed_events: z.boolean().meta({
+      description:
+        'The operator gets a signal.completed event (SIGNAL_PUSH_OPS_WEBHOOK_URL) once every delivery of each signal has ended.',
+    }),
     created_at: instant,
   })
   .meta({ id: 'Tenant' });

@@ -23,6 +23,7 @@ const PLAN_OPTIONS = {
   owner_email: '--owner-email',
   'plan.max_endpoints': '--max-endpoints',
   'plan.rate_limit_per_minute': '--rate-limit-per-minute',
+  signal_completed_events: '--signal-completed-events',
 };
 
 interface PlanOptions {
@@ -30,6 +31,8 @@ interface PlanOptions {
   ownerEmail?: string;
   maxEndpoints?: number | 'none';
   rateLimitPerMinute?: number | 'none';
+  /** Undefined unless --signal-completed-events or --no-signal-completed-events was given. */
+  signalCompletedEvents?: boolean;
 }
 
 /** Commander cannot hold a null option value: `none` stands for it until here. */
@@ -53,7 +56,12 @@ const withPlanOptions = (command: Command): Command =>
       '--rate-limit-per-minute <n>',
       "plan: default and ceiling of each endpoint's rate limit (none: no limit)",
       valid.planLimit,
-    );
+    )
+    .option(
+      '--signal-completed-events',
+      'tell the operator (ops webhook) when every delivery of a signal has ended',
+    )
+    .option('--no-signal-completed-events', 'stop those events');
 
 const tenantLines = (tenant: TenantView): Array<[string, Cell]> => [
   ['id', tenant.id],
@@ -61,6 +69,7 @@ const tenantLines = (tenant: TenantView): Array<[string, Cell]> => [
   ['owner e-mail', tenant.owner_email],
   ['max endpoints', tenant.plan.max_endpoints ?? 'none'],
   ['rate limit per minute', tenant.plan.rate_limit_per_minute ?? 'none'],
+  ['signal.completed events', tenant.signal_completed_events ? 'on' : 'off'],
   ['created', tenant.created_at],
 ];
 
@@ -78,7 +87,12 @@ export function registerTenantAdmin(tenants: Command, ctx: CliContext): void {
   ).action(async (options: JsonOption & PlanOptions) => {
     const input = parseAsApi(
       tenantCreateSchema,
-      { name: options.name, owner_email: options.ownerEmail, plan: planOf(options) },
+      {
+        name: options.name,
+        owner_email: options.ownerEmail,
+        plan: planOf(options),
+        signal_completed_events: options.signalCompletedEvents,
+      },
       PLAN_OPTIONS,
     );
     const created = await createTenant(await ctx.tenantStore(), input);
@@ -150,7 +164,9 @@ export function registerTenantAdmin(tenants: Command, ctx: CliContext): void {
     withPlanOptions(
       tenants
         .command('update')
-        .description('rename a tenant or change its plan; a plan field left out keeps its value')
+        .description(
+          'rename a tenant, change its plan or its signal.completed events; a plan field left out keeps its value',
+        )
         .argument('<tenantId>', 'tenant id (ten_…)', valid.tenantId)
         .option('--name <name>', 'a new name'),
     ),
@@ -160,8 +176,14 @@ export function registerTenantAdmin(tenants: Command, ctx: CliContext): void {
       {
         ...(options.name !== undefined ? { name: options.name } : {}),
         ...(planOf(options) ? { plan: planOf(options) } : {}),
+        ...(options.signalCompletedEvents !== undefined
+          ? { signal_completed_events: options.signalCompletedEvents }
+          : {}),
       },
-      { ...PLAN_OPTIONS, '': 'give --name, --max-endpoints or --rate-limit-per-minute' },
+      {
+        ...PLAN_OPTIONS,
+        '': 'give --name, --max-endpoints, --rate-limit-per-minute or --[no-]signal-completed-events',
+      },
     );
     const result = await changeTenant(await ctx.tenantStore(), tenantId, change);
     if (result.outcome === 'not_found') throw new CliError('tenant not found', EXIT.notFound);
