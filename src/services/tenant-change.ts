@@ -20,10 +20,11 @@ export type TenantChangeOutcome =
     };
 
 /**
- * Renames a tenant, changes its plan, or turns its `signal.completed` events on or off. A plan never goes below what the tenant already has: its
- * endpoint quota under its number of endpoints (checked by the tenant's workflow, where no endpoint
- * can be added meanwhile), or its rate-limit ceiling under an endpoint's own limit (lower that
- * endpoint first), since either would leave endpoints the plan does not allow.
+ * Renames a tenant, changes its plan, or turns its `signal.completed` events on or off. A plan
+ * never goes below what the tenant already has: its endpoint quota under its number of endpoints
+ * (checked by the tenant's workflow, where no endpoint can be added meanwhile), or its rate-limit
+ * ceiling under an endpoint's own limit (lower that endpoint first), since either would leave
+ * endpoints the plan does not allow.
  */
 export async function changeTenant(
   store: TenantStore,
