@@ -57,8 +57,12 @@ test('a delivery that ends failed is one warning line naming it, why, and the re
       msg: `Delivery ${deliveryId} failed: delivery failed after 1 attempts (last: non_2xx 500)`,
     });
     expect(records.filter((record) => record.msg === 'Workflow failed')).toEqual([]);
-    // No stack frames anywhere, raw or escaped inside a JSON string.
-    expect(worker.stderr()).not.toMatch(/(\n|\\n)\s+at /);
+    // No stack frames in any line about the delivery, raw or escaped inside a JSON string. Lines
+    // about other work may carry one: on a loaded machine an activity retried after a timeout (the
+    // health mirror's tenant update, say) is logged with its error's stack, as it should be.
+    const aboutDelivery = lines.filter((line) => line.includes(deliveryId));
+    expect(aboutDelivery.length).toBeGreaterThan(0);
+    for (const line of aboutDelivery) expect(line).not.toMatch(/(\n|\\n)\s+at /);
   } finally {
     await worker.kill();
     await target.close();
