@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { inject } from 'vitest';
 
 export interface WorkerChild {
@@ -21,7 +20,8 @@ export async function startWorkerChild(
 ): Promise<WorkerChild> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'worker-process.ts')],
+    // worker-process.ts, compiled for the run by the global setup (test/helpers/compiled-worker.ts).
+    [inject('workerProcessPath')],
     {
       env: {
         ...process.env,
