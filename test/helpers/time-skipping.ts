@@ -46,12 +46,10 @@ export async function startTimeSkipping(
       // The environment's own client skips time while a test waits for a result.
       client: { dataConverter },
     });
-  // The SDK gives the server a fixed 5 s to listen, which its JVM can miss on a busy machine; the
-  // SDK then kills it, and a second try starts afresh.
-  const env = await create().catch((error: unknown) => {
-    if (!String(error).includes('did not start within')) throw error;
-    return create();
-  });
+  // The SDK gives the server a fixed 5 s to listen, which its JVM can miss on a busy machine (it
+  // missed twice in a row once, at a load of 8 on two cores); the SDK then kills it, and the next
+  // try starts afresh.
+  const env = await withStartRetries(create);
   await registerSearchAttributes(env.client, env.namespace ?? 'default');
   const taskQueue = `unit-${randomBytes(6).toString('hex')}`;
   const dispatcher = new Agent();
@@ -96,4 +94,16 @@ export async function startTimeSkipping(
       await env.teardown();
     },
   };
+}
+
+const START_TRIES = 4;
+
+async function withStartRetries<T>(start: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (tries === START_TRIES || !String(error).includes('did not start within')) throw error;
+    }
+  }
 }
