@@ -1,5 +1,7 @@
 import { expect, test } from 'vitest';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadConfig } from '../../src/config';
+import { startTracing } from '../../src/tracing/tracing';
 
 const ENDPOINT = 'http://collector:4318';
 
@@ -22,4 +24,18 @@ test('an exporter or a protocol signal-push does not have stops start-up, naming
   expect(() => loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
     /OTEL_EXPORTER_OTLP_PROTOCOL: only http\/protobuf is supported/,
   );
+});
+
+test('tracing starts only when an exporter is configured or given, and stops again', async () => {
+  await expect(startTracing(null)).resolves.toBeUndefined();
+  const starts = [
+    () => startTracing('console'),
+    () => startTracing('otlp'),
+    () => startTracing(null, new InMemorySpanExporter()),
+  ];
+  for (const start of starts) {
+    const tracing = await start();
+    expect(tracing?.resource.attributes['service.name']).toBe('signal-push');
+    await tracing?.shutdown();
+  }
 });
