@@ -2,11 +2,11 @@ import type { TestSpecification } from 'vitest/node';
 import { BaseSequencer } from 'vitest/node';
 
 /**
- * A thousand endpoints are written through one tenant workflow, one write at a time, so this file
- * slows most when the run's dev server is busy: with fault-tolerance beside it, 60 s became 170 s.
- * It starts first, and the unit files, which never use that server, run beside it.
+ * The file that waits longest on real time (a worker killed and restarted, a Temporal server
+ * stopped and started again) starts first, and the unit files, which never use the run's dev
+ * server, run beside it on the other worker process.
  */
-const DEV_SERVER_BOUND = 'test/e2e/many-endpoints.test.ts';
+const FIRST = 'test/e2e/fault-tolerance.test.ts';
 
 /**
  * Then the files that spend most of their time waiting on real time (worker kills and restarts,
@@ -15,7 +15,6 @@ const DEV_SERVER_BOUND = 'test/e2e/many-endpoints.test.ts';
  * started early, they overlap with the many short files instead.
  */
 const LONG_FIRST = [
-  'test/e2e/fault-tolerance.test.ts',
   'test/e2e/worker-crash.test.ts',
   'test/e2e/retries.test.ts',
   'test/e2e/conformance/pq.test.ts',
@@ -29,7 +28,7 @@ export default class LongFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const rank = (spec: TestSpecification) => {
-      if (spec.moduleId.endsWith(DEV_SERVER_BOUND)) return 0;
+      if (spec.moduleId.endsWith(FIRST)) return 0;
       // Together, so their shared worker processes pass from one unit file to the next.
       if (spec.project.name === 'unit') return 1;
       const index = LONG_FIRST.findIndex((file) => spec.moduleId.endsWith(file));
