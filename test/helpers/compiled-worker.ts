@@ -14,7 +14,7 @@ const SOURCES = ['src', 'workflows', 'activities', 'test/helpers'];
 /**
  * The worker process (worker-process.ts) and the service's sources, compiled once for a run into a
  * copy of the source tree under node_modules/.cache, where they still find the packages. Started
- * through tsx, each of the tests' worker processes spent about 3 CPU seconds of its 7 compiling and
+ * through tsx, each of the tests' worker processes spent about 2 CPU seconds of its 7 compiling and
  * resolving TypeScript; compiled here, file for file, relative paths (the failure converter's, the
  * package.json the API reads) hold as in the sources.
  */
