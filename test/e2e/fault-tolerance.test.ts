@@ -5,7 +5,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { startDevServer } from '../../src/temporal/dev-server';
-import { createEndpoint, createTenant, sampleSignal, settledDelivery } from '../helpers/fixtures';
+import {
+  createEndpoint,
+  createTenant,
+  sampleSignal,
+  settledDelivery,
+  SETTLE_AFTER_RESTART_MS,
+} from '../helpers/fixtures';
 import type { TestTenant } from '../helpers/fixtures';
 import { freePorts } from '../helpers/free-port';
 import { startReceiver } from '../helpers/receiver';
@@ -128,7 +134,12 @@ describe.concurrent('faults', () => {
       expect(answered).toBe(1);
       const restarted = await startWorkerChild(stack.taskQueue);
       try {
-        const delivery = await settledDelivery(stack, tenant, res.body.deliveries[0].delivery_id);
+        const delivery = await settledDelivery(
+          stack,
+          tenant,
+          res.body.deliveries[0].delivery_id,
+          SETTLE_AFTER_RESTART_MS,
+        );
         expect(delivery.status).toBe('delivered');
         expect(delivery.attempts).toHaveLength(1);
         expect(slowRequests).toHaveLength(1);

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createEndpoint, createTenant, sendSignal, settledDelivery } from '../helpers/fixtures';
+import {
+  createEndpoint,
+  createTenant,
+  sendSignal,
+  settledDelivery,
+  SETTLE_AFTER_RESTART_MS,
+} from '../helpers/fixtures';
 import type { ReceivedRequest } from '../helpers/receiver';
 import { startReceiver } from '../helpers/receiver';
 import type { Stack } from '../helpers/stack';
@@ -72,7 +78,9 @@ test('deliveries with the same key arrive one at a time in intake order, through
     a1Fails = false;
     worker = await startWorkerChild(stack.taskQueue);
     for (const signal of ['a1', 'a2', 'a3']) {
-      expect((await settledDelivery(stack, tenant, ids[signal]!)).status).toBe('delivered');
+      expect((await settledDelivery(stack, tenant, ids[signal]!, SETTLE_AFTER_RESTART_MS)).status).toBe(
+        'delivered',
+      );
     }
 
     // Key a: every request of a delivery comes after the one before it was delivered.

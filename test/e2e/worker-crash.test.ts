@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { createEndpoint, createTenant, sendSignal, settledDelivery } from '../helpers/fixtures';
+import {
+  createEndpoint,
+  createTenant,
+  sendSignal,
+  settledDelivery,
+  SETTLE_AFTER_RESTART_MS,
+} from '../helpers/fixtures';
 import { startReceiver } from '../helpers/receiver';
 import { timerFired } from '../helpers/history';
 import { eventually, startStack } from '../helpers/stack';
@@ -34,7 +40,12 @@ describe.concurrent('a worker that dies', () => {
       expect(target.requests).toHaveLength(1);
 
       worker = await startWorkerChild(stack.taskQueue);
-      const delivery = await settledDelivery(stack, tenant, deliveries[0]!.delivery_id);
+      const delivery = await settledDelivery(
+        stack,
+        tenant,
+        deliveries[0]!.delivery_id,
+        SETTLE_AFTER_RESTART_MS,
+      );
       expect(delivery.status).toBe('delivered');
       expect(delivery.attempts.map((a: any) => a.attempt)).toEqual([1, 2]);
       expect(target.requests.map((r) => r.headers['x-signal-push-attempt'])).toEqual(['1', '2']);
@@ -43,7 +54,7 @@ describe.concurrent('a worker that dies', () => {
       await target.close();
       await stack.stop();
     }
-  });
+  }, 180_000);
 
   test('a worker killed in the middle of a POST: the attempt is redone under the same delivery id', async () => {
     const stack = await apiOnly();
@@ -56,7 +67,12 @@ describe.concurrent('a worker that dies', () => {
       await target.waitFor(1);
       await worker.kill();
       worker = await startWorkerChild(stack.taskQueue);
-      const delivery = await settledDelivery(stack, tenant, deliveries[0]!.delivery_id);
+      const delivery = await settledDelivery(
+        stack,
+        tenant,
+        deliveries[0]!.delivery_id,
+        SETTLE_AFTER_RESTART_MS,
+      );
       expect(delivery.status).toBe('delivered');
       expect(target.requests).toHaveLength(2);
       const ids = target.requests.map((r) => r.headers['x-signal-push-delivery-id']);
@@ -66,7 +82,7 @@ describe.concurrent('a worker that dies', () => {
       await target.close();
       await stack.stop();
     }
-  });
+  }, 180_000);
 
   test('with no worker running, the API answers 503 with Retry-After within seconds instead of hanging', async () => {
     const stack = await apiOnly();

@@ -77,9 +77,21 @@ export async function sendSignal(stack: Stack, tenant: TestTenant, overrides: Re
   };
 }
 
+/**
+ * How long a delivery may take to settle after its worker was killed or restarted. The new worker's
+ * first workflow tasks load the workflow bundle, which took 5–9 s on a loaded machine, and a task
+ * that outlives its 10 s timeout waits that long again: 30 s was once not enough.
+ */
+export const SETTLE_AFTER_RESTART_MS = 90_000;
+
 /** Waits until the delivery has ended (delivered or failed) and returns its log entry. */
-export async function settledDelivery(stack: Stack, tenant: TestTenant, deliveryId: string) {
-  const deadline = Date.now() + 30_000;
+export async function settledDelivery(
+  stack: Stack,
+  tenant: TestTenant,
+  deliveryId: string,
+  timeoutMs = 30_000,
+) {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await stack.api.request('GET', `/v1/deliveries/${deliveryId}`, { key: tenant.key });
     if (res.status === 200 && ['delivered', 'failed'].includes(res.body.status)) return res.body;
