@@ -68,6 +68,9 @@ describe('duplicate keys', () => {
     ]);
     const deliveries = async (tenant: TestTenant) =>
       (await stack.api.request('GET', '/v1/deliveries', { key: tenant.key })).body.deliveries as unknown[];
+    // Listings come from visibility, which lags the delivery: wait for the good one to be listed.
+    // Anything the refused signal had started would have been listed before it.
+    await eventually(async () => (await deliveries(owner)).length === 1);
     expect(await deliveries(owner)).toHaveLength(1);
     expect(await deliveries(other)).toEqual([]);
   });
